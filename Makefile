@@ -1,0 +1,36 @@
+# plano: the two commands.
+#   make shot   set up everything, then render the reference prompt (previs quality)
+#   make test   set up everything, then run the tests
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+PROMPT  ?= cinematic ultra-wide shot of a 1960s brutalist government building in Buenos Aires, the entire structure begins to collapse into a cloud of dust and debris, realistic physics, smoke plumes billow into the sky, papers fly from the windows, hyperrealistic, 8K, shot on Arri Alexa with an anamorphic lens, dramatic, gritty afternoon lighting, style of a Denis Villeneuve film --ar 16:9 --style raw
+QUALITY ?= previs
+
+.PHONY: setup system python shot test clean
+
+setup: system python
+
+# Debian packages: headless OpenGL (Mesa llvmpipe through EGL) and ffmpeg tools.
+system:
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  if ! dpkg -s libegl1 libegl-mesa0 libgl1-mesa-dri >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libegl1 libegl-mesa0 libgl1-mesa-dri >/dev/null; \
+	  fi; \
+	else echo "make: not root or no apt-get; make sure libegl1 libegl-mesa0 libgl1-mesa-dri are installed"; fi
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+python: $(BIN)/python
+	$(BIN)/pip install -q -e '.[all,test]'
+
+shot: setup
+	$(BIN)/plano shot "$(PROMPT)" --quality $(QUALITY)
+
+test: setup
+	$(BIN)/python -m pytest -n 2 -q
+
+clean:
+	rm -rf $(VENV) shots .pytest_cache

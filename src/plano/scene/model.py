@@ -1,0 +1,219 @@
+"""The scene's data model: parts, materials, camera rig, sun and sky.
+
+In-memory data with arrays are frozen dataclasses. Units: metres, seconds, kilograms; Z is up and the
+ground is z = 0; angles are radians inside, degrees where a field's name says ``_deg``.
+Colours are scene-linear ACEScg.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Part groups (what a part is structurally). Sim and render read these names.
+STRUCTURAL_GROUPS = ("foundation", "column", "slab", "core", "wall", "beam", "stair")
+SKIN_GROUPS = ("facade", "window", "parapet", "roof_plant", "balcony", "ornament")
+STREET_GROUPS = ("ground", "road", "sidewalk", "kerb", "context", "street_furniture")
+
+
+@dataclass(frozen=True)
+class Material:
+    """Physical and appearance properties of one material."""
+
+    name: str
+    id: int
+    """Small integer, stable across runs: the material id pass."""
+    density_kg_m3: float
+    tensile_strength_pa: float
+    """Strength of a glued joint of this material per square metre of contact (bond strength)."""
+    brittleness: float
+    """0 (ductile steel) .. 1 (glass): how finely it fractures."""
+    base_color: tuple[float, float, float]
+    """ACEScg, linear."""
+    roughness: float
+    metallic: float = 0.0
+    transmission: float = 0.0
+    """0 opaque .. 1 clear glass."""
+    texture: str = "none"
+    """Procedural detail the renderer draws: ``board_formed``, ``concrete``, ``brick``, ``panel``, ``mullion``,
+    ``stone``, ``asphalt``, ``paving``, ``glass``, ``none``."""
+    texture_scale_m: float = 1.0
+
+
+@dataclass(frozen=True)
+class Part:
+    """One closed, convex solid of the scene, in world metres.
+
+    ``vertices`` (N, 3) float64; ``faces`` (M, 3) int32, counter-clockwise seen from outside (outward normals).
+    """
+
+    name: str
+    """Unique, e.g. ``hero/slab/f03_02``."""
+    group: str
+    """One of STRUCTURAL_GROUPS, SKIN_GROUPS or STREET_GROUPS."""
+    material: str
+    vertices: np.ndarray
+    faces: np.ndarray
+    building: str = "hero"
+    """``hero``, ``context_00``.. or ``street``."""
+    floor: int = -1
+    """Storey index, 0 = ground floor; -1 where it does not apply."""
+    dynamic: bool = True
+    """Can break and move (the hero building's parts); street and context buildings are static."""
+
+    @property
+    def bounds(self) -> np.ndarray:
+        """(2, 3): min and max corner."""
+        return np.stack([self.vertices.min(axis=0), self.vertices.max(axis=0)])
+
+    @property
+    def volume_m3(self) -> float:
+        v = self.vertices[self.faces]
+        return float(np.einsum("ij,ij->i", v[:, 0], np.cross(v[:, 1], v[:, 2])).sum() / 6.0)
+
+    @property
+    def centroid(self) -> np.ndarray:
+        v = self.vertices[self.faces]
+        vol = np.einsum("ij,ij->i", v[:, 0], np.cross(v[:, 1], v[:, 2])) / 6.0
+        total = vol.sum()
+        if abs(total) < 1e-12:
+            return self.vertices.mean(axis=0)
+        return (vol[:, None] * v.sum(axis=1) / 4.0).sum(axis=0) / total
+
+
+@dataclass(frozen=True)
+class CameraRig:
+    """The shot camera, sampled once per frame.
+
+    ``positions``, ``targets``, ``ups``: (F, 3); ``focal_length_mm``, ``focus_distance_m``: (F,).
+    The film back is ``aperture_width_mm`` x ``aperture_height_mm`` after cropping the sensor to the
+    delivered aspect and, for anamorphic lenses, before de-squeeze (the horizontal field of view is
+    ``2 atan(squeeze * aperture_width / (2 f))``).
+    """
+
+    frames: np.ndarray
+    """(F,) int frame numbers from 1001."""
+    fps: float
+    positions: np.ndarray
+    targets: np.ndarray
+    ups: np.ndarray
+    focal_length_mm: np.ndarray
+    focus_distance_m: np.ndarray
+    aperture_width_mm: float
+    aperture_height_mm: float
+    squeeze: float
+    fstop: float
+    width: int
+    height: int
+    near_m: float = 0.5
+    far_m: float = 5000.0
+    body: str = ""
+
+    @property
+    def aspect(self) -> float:
+        return self.width / self.height
+
+    def index(self, frame: int) -> int:
+        i = int(frame - self.frames[0])
+        if not 0 <= i < len(self.frames):
+            raise IndexError(f"frame {frame} is outside the shot {self.frames[0]}..{self.frames[-1]}")
+        return i
+
+    def view_matrix(self, i: int) -> np.ndarray:
+        """(4, 4) world -> camera (OpenGL convention: camera looks down -Z, Y up), for frame index ``i``."""
+        eye, target, up = self.positions[i], self.targets[i], self.ups[i]
+        f = target - eye
+        f = f / np.linalg.norm(f)
+        s = np.cross(f, up)
+        s = s / np.linalg.norm(s)
+        u = np.cross(s, f)
+        m = np.eye(4)
+        m[0, :3], m[1, :3], m[2, :3] = s, u, -f
+        m[:3, 3] = -m[:3, :3] @ eye
+        return m
+
+    def vertical_fov(self, i: int) -> float:
+        """Radians."""
+        return float(2.0 * np.arctan(self.aperture_height_mm / (2.0 * self.focal_length_mm[i])))
+
+    def horizontal_fov(self, i: int) -> float:
+        """Radians, after de-squeeze."""
+        return float(2.0 * np.arctan(self.squeeze * self.aperture_width_mm / (2.0 * self.focal_length_mm[i])))
+
+    def projection_matrix(self, i: int) -> np.ndarray:
+        """(4, 4) OpenGL clip matrix for frame index ``i`` (depth -1..1)."""
+        t = np.tan(self.vertical_fov(i) / 2.0)
+        n, fa = self.near_m, self.far_m
+        p = np.zeros((4, 4))
+        p[0, 0] = 1.0 / (t * self.aspect)
+        p[1, 1] = 1.0 / t
+        p[2, 2] = -(fa + n) / (fa - n)
+        p[2, 3] = -2.0 * fa * n / (fa - n)
+        p[3, 2] = -1.0
+        return p
+
+    def project(self, i: int, points: np.ndarray) -> np.ndarray:
+        """World points (N, 3) -> pixel coordinates (N, 2) (x right, y down, origin top-left) and depth.
+
+        Returns (N, 3): x_px, y_px, depth along the view axis in metres (negative behind the camera).
+        """
+        pts = np.c_[points, np.ones(len(points))]
+        cam = pts @ self.view_matrix(i).T
+        clip = cam @ self.projection_matrix(i).T
+        w = clip[:, 3:4]
+        ndc = clip[:, :2] / np.where(np.abs(w) < 1e-9, 1e-9, w)
+        x = (ndc[:, 0] + 1.0) * 0.5 * self.width
+        y = (1.0 - ndc[:, 1]) * 0.5 * self.height
+        return np.c_[x, y, -cam[:, 2]]
+
+
+@dataclass(frozen=True)
+class Sun:
+    direction: np.ndarray
+    """(3,) unit vector from the ground towards the sun."""
+    elevation_deg: float
+    azimuth_deg: float
+    """Clockwise from north (north = +Y, east = +X)."""
+    color: tuple[float, float, float]
+    """ACEScg, linear, relative."""
+    illuminance_lux: float
+
+
+@dataclass(frozen=True)
+class Sky:
+    zenith_color: tuple[float, float, float]
+    horizon_color: tuple[float, float, float]
+    ground_color: tuple[float, float, float]
+    weather: str = "clear"
+    turbidity: float = 3.0
+    haze_density: float = 0.0005
+    """Atmospheric extinction per metre (aerial perspective)."""
+    cloud_cover: float = 0.0
+    wind_m_s: tuple[float, float, float] = (2.0, 0.5, 0.0)
+
+
+@dataclass(frozen=True)
+class Scene:
+    parts: tuple[Part, ...]
+    materials: dict[str, Material]
+    camera: CameraRig
+    sun: Sun
+    sky: Sky
+    style: str
+    storeys: int
+    floor_height_m: float
+    hero_bounds: np.ndarray
+    """(2, 3) min and max corner of the hero building."""
+    seed: int = 0
+    info: dict = field(default_factory=dict)
+
+    def hero_parts(self) -> list[Part]:
+        return [p for p in self.parts if p.building == "hero"]
+
+    def static_parts(self) -> list[Part]:
+        return [p for p in self.parts if not p.dynamic]
+
+    @property
+    def hero_height_m(self) -> float:
+        return float(self.hero_bounds[1, 2] - self.hero_bounds[0, 2])

@@ -1,0 +1,176 @@
+"""ShotSpec: the structured, editable description of one shot.
+
+What a user writes or what is saved is a pydantic model: frozen, unknown keys rejected. The spec
+records, for every field the parser set, the words that set it (``sources``), what it decided when
+two words disagreed (``notes``) and every word it did not understand (``unparsed``).
+
+Defaults (what a prompt that says nothing gets) are documented on each field.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+ShotSize = Literal["extreme_wide", "wide", "full", "medium", "medium_close_up", "close_up", "insert"]
+Angle = Literal["eye_level", "low", "high", "top_down", "aerial", "dutch"]
+Movement = Literal["static", "push_in", "pull_out", "pan", "tilt", "crane", "orbit", "handheld", "tracking"]
+BuildingType = Literal[
+    "government_building", "office_tower", "apartment_block", "church", "factory", "hotel", "hospital",
+    "school", "museum", "warehouse", "stadium", "bridge", "tower", "house",
+]
+Style = Literal[
+    "brutalist", "modernist", "art_deco", "neoclassical", "soviet_panel", "brick_residential", "glass_curtain_wall",
+    "gothic", "industrial", "postmodern", "colonial", "contemporary",
+]
+TimeOfDay = Literal["dawn", "morning", "noon", "afternoon", "golden_hour", "dusk", "blue_hour", "night"]
+Weather = Literal["clear", "partly_cloudy", "overcast", "hazy", "fog", "rain", "snow", "storm"]
+ActionKind = Literal["collapse", "partial_collapse", "implosion", "topple", "none"]
+CollapseRegion = Literal["whole", "top_floors", "corner"]
+Effect = Literal["dust", "debris", "smoke", "fire", "papers", "glass"]
+Quality = Literal["previs", "standard", "hyperreal"]
+
+
+class Strict(BaseModel):
+    """Frozen, unknown keys rejected, assignments validated."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class Camera(Strict):
+    shot_size: ShotSize = "wide"
+    """Framing. Default ``wide``: the whole building with some street around it."""
+    angle: Angle = "eye_level"
+    height_m: float | None = Field(default=None, ge=0.0, le=2000.0)
+    """Camera height above the ground; ``None`` lets the scene stage solve it from the angle."""
+    movement: Movement = "static"
+    focal_length_mm: float = Field(default=35.0, gt=0.0, le=2000.0)
+    anamorphic: bool = False
+    squeeze: float = Field(default=1.0, ge=1.0, le=2.0)
+    """Anamorphic squeeze factor (2.0 for classic anamorphic, 1.0 for spherical)."""
+    body: str = "ARRI Alexa 35"
+    sensor_width_mm: float = Field(default=27.99, gt=0.0, le=100.0)
+    sensor_height_mm: float = Field(default=19.22, gt=0.0, le=100.0)
+    dutch_deg: float = Field(default=0.0, ge=-45.0, le=45.0)
+    fstop: float = Field(default=4.0, gt=0.0, le=64.0)
+
+    @model_validator(mode="after")
+    def _squeeze_matches(self) -> "Camera":
+        if not self.anamorphic and self.squeeze != 1.0:
+            raise ValueError(f"squeeze is {self.squeeze} but anamorphic is false; set anamorphic: true or squeeze: 1.0")
+        return self
+
+
+class Format(Strict):
+    aspect: float = Field(default=16 / 9, gt=0.2, le=5.0)
+    """Delivered picture aspect, width / height (1.778 for 16:9, 2.39 for scope)."""
+    width: int = Field(default=1920, ge=16, le=16384)
+    height: int = Field(default=1080, ge=16, le=16384)
+    fps: float = Field(default=24.0, gt=0.0, le=240.0)
+    duration_s: float = Field(default=5.0, gt=0.0, le=600.0)
+    frame_start: int = Field(default=1001, ge=0)
+
+    @model_validator(mode="after")
+    def _size_matches_aspect(self) -> "Format":
+        got = self.width / self.height
+        if abs(got - self.aspect) / self.aspect > 0.02:
+            raise ValueError(
+                f"width x height {self.width}x{self.height} has aspect {got:.3f}, but aspect is {self.aspect:.3f}; "
+                "change one so they agree"
+            )
+        return self
+
+    @property
+    def frame_count(self) -> int:
+        return max(1, round(self.duration_s * self.fps))
+
+    @property
+    def frames(self) -> range:
+        """Frame numbers, from ``frame_start`` (1001)."""
+        return range(self.frame_start, self.frame_start + self.frame_count)
+
+
+class Subject(Strict):
+    building_type: BuildingType = "office_tower"
+    style: Style = "modernist"
+    era: int = Field(default=1970, ge=1000, le=2100)
+    """A year, e.g. 1960 for "1960s"."""
+    storeys: int | None = Field(default=None, ge=1, le=200)
+    """``None`` lets the scene stage choose from the building type, style and seed."""
+    materials: tuple[str, ...] = ()
+
+
+class Place(Strict):
+    name: str = "Buenos Aires"
+    """Default: Buenos Aires, the home of the flagship shot."""
+    country: str = "Argentina"
+    latitude: float = Field(default=-34.6037, ge=-90.0, le=90.0)
+    longitude: float = Field(default=-58.3816, ge=-180.0, le=180.0)
+    timezone: str = "America/Argentina/Buenos_Aires"
+    date: _dt.date = _dt.date(2026, 3, 20)
+    """The shooting date (for the sun). Default: the March equinox."""
+
+
+class Light(Strict):
+    time_of_day: TimeOfDay = "afternoon"
+    local_time: _dt.time | None = None
+    """An exact local clock time; ``None`` uses the time of day's usual hour (afternoon: 15:30)."""
+    weather: Weather = "clear"
+    mood: tuple[str, ...] = ()
+    """Words such as ``gritty``, ``dramatic``, ``moody`` that the look and light use."""
+
+
+class Action(Strict):
+    kind: ActionKind = "collapse"
+    region: CollapseRegion = "whole"
+    start_s: float = Field(default=1.0, ge=0.0)
+    """When the collapse begins, in seconds from the first frame."""
+    start_floor: int | None = Field(default=None, ge=0)
+    """Where it begins (0 = ground floor); ``None`` lets the sim choose from the kind."""
+
+
+class Look(Strict):
+    preset: str = "neutral"
+    """A look preset: ``neutral``, ``villeneuve``, ``nolan``, ``fincher``, ``spielberg``, ``kubrick``, ``deakins``, ..."""
+    quality: Quality = "standard"
+    raw: bool = False
+    """``--style raw``: no stylisation beyond the preset."""
+    grade: tuple[str, ...] = ()
+    """Grade words: ``desaturated``, ``teal_orange``, ``warm``, ``cool``, ``high_contrast``, ``film_grain``, ..."""
+
+
+class ShotSpec(Strict):
+    schema_version: int = SCHEMA_VERSION
+    shot: str = "SEQ010_SH010"
+    prompt: str = ""
+    seed: int = Field(default=0, ge=0)
+    camera: Camera = Camera()
+    format: Format = Format()
+    subject: Subject = Subject()
+    place: Place = Place()
+    light: Light = Light()
+    action: Action = Action()
+    effects: tuple[Effect, ...] = ("dust", "debris")
+    look: Look = Look()
+    sources: dict[str, tuple[str, ...]] = {}
+    """For each field path the parser set (``camera.focal_length_mm``), the words that set it."""
+    notes: tuple[str, ...] = ()
+    """What the parser decided and why, e.g. when a later word overrode an earlier one."""
+    unparsed: tuple[str, ...] = ()
+    """Words or phrases of the prompt that were not understood."""
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {v} is not {SCHEMA_VERSION}; load the file with plano.spec.load_spec")
+        return v
+
+    @field_validator("effects")
+    @classmethod
+    def _unique_effects(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v))
