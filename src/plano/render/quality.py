@@ -1,0 +1,78 @@
+"""Quality tiers: how hard the renderer works for one shot.
+
+``previs`` is fast (720 lines high, one sample per pixel, short ray-marches); ``final`` renders the spec's
+resolution supersampled 2x2 with longer ray-marches. :class:`RenderSettings` is frozen so the pipeline can hash
+it into a cache key.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from plano.errors import PlanoError
+
+QualityName = Literal["previs", "final"]
+QUALITIES = ("previs", "final")
+
+
+class RenderSettings(BaseModel):
+    """Everything the renderer needs besides the scene and the sim."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    quality: QualityName = "previs"
+    width: int = Field(default=1280, ge=8, le=16384)
+    """Delivered pixels (after supersampling is averaged down)."""
+    height: int = Field(default=720, ge=8, le=16384)
+    supersample: int = Field(default=1, ge=1, le=4)
+    """Internal resolution factor per axis (2 = 2x2 samples per pixel)."""
+    shadow_map_px: int = Field(default=2048, ge=256, le=8192)
+    shadow_taps: int = Field(default=8, ge=1, le=32)
+    ao_samples: int = Field(default=8, ge=0, le=32)
+    ao_radius_m: float = Field(default=1.5, gt=0.0)
+    dust_steps: int = Field(default=40, ge=4, le=512)
+    dust_half_res: bool = True
+    dust_light_steps: int = Field(default=32, ge=2, le=256)
+    dust_extinction_per_m: float = Field(default=0.6, ge=0.0)
+    """Extinction per metre per unit of DustGrid density (the sim's density is kg/m^3-like)."""
+    dust_albedo: tuple[float, float, float] = (0.62, 0.57, 0.50)
+    """Single-scattering albedo of the dust (ACEScg): warm grey."""
+    dust_anisotropy: float = Field(default=0.35, ge=-0.95, le=0.95)
+    """Henyey-Greenstein g: forward scattering makes back-lit dust glow."""
+    motion_blur_samples: int = Field(default=6, ge=0, le=64)
+    shutter_angle_deg: float = Field(default=180.0, ge=0.0, le=360.0)
+    depth_of_field: bool = True
+    dof_samples: int = Field(default=16, ge=4, le=128)
+    max_coc_px: float = Field(default=24.0, ge=0.0)
+    flares: bool = True
+    """Horizontal streak flares on bright highlights, only when the lens is anamorphic."""
+    exposure_ev: float = 0.0
+    """Scales the beauty by 2**ev (scene-linear; 0 leaves the physically based values)."""
+    exr_compression: Literal["zip", "zips", "piz", "none"] = "zips"
+
+
+def even(n: float) -> int:
+    return max(2, int(round(n / 2.0)) * 2)
+
+
+def render_settings(quality: str, width: int, height: int, **overrides) -> RenderSettings:
+    """Settings for a tier. ``width`` x ``height`` is the shot's delivered resolution (the spec's format).
+
+    ``previs`` renders 720 lines high (width from the aspect, even); ``final`` renders ``width`` x ``height``
+    with 2x2 supersampling.
+    """
+    if quality not in QUALITIES:
+        raise PlanoError(f"quality {quality!r} is not known; expected one of {', '.join(QUALITIES)}")
+    aspect = width / height
+    if quality == "previs":
+        base = dict(quality="previs", height=720, width=even(720 * aspect), supersample=1, shadow_map_px=2048,
+                    shadow_taps=8, ao_samples=6, dust_steps=40, dust_half_res=True, dust_light_steps=24,
+                    motion_blur_samples=6, dof_samples=12, max_coc_px=16.0)
+    else:
+        base = dict(quality="final", width=width, height=height, supersample=2, shadow_map_px=4096,
+                    shadow_taps=16, ao_samples=12, dust_steps=96, dust_half_res=False, dust_light_steps=48,
+                    motion_blur_samples=12, dof_samples=32, max_coc_px=48.0)
+    base.update(overrides)
+    return RenderSettings(**base)

@@ -1,0 +1,156 @@
+"""The render stage: a scene and its sim cache -> one multi-layer EXR of passes per frame.
+
+``render_shot`` writes ``<out_dir>/<name>.<frame:04d>.exr`` for every frame of the camera rig (from 1001); a frame
+whose file is already complete is skipped, so a killed render resumes. ``render_frame`` returns the passes of one
+frame as arrays (for tests and previews).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+from plano.errors import PlanoError
+from plano.render.exr import is_complete, write_passes
+from plano.render.gl_renderer import FrameInput, Renderer
+from plano.render.quality import RenderSettings, render_settings
+from plano.scene.model import Scene
+
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, message: str = "") -> None:
+    pass
+
+
+def settings_for(spec, scene: Scene, quality: str | RenderSettings) -> RenderSettings:
+    """RenderSettings for a quality name, from the spec's format (or the camera rig's size without a spec)."""
+    if isinstance(quality, RenderSettings):
+        return quality
+    if spec is not None:
+        width, height = spec.format.width, spec.format.height
+    else:
+        width, height = scene.camera.width, scene.camera.height
+    flares = True
+    if spec is not None:
+        flares = bool(spec.camera.anamorphic)
+    return render_settings(quality, width, height, flares=flares)
+
+
+class _SimFrames:
+    """Reads sim frames, keeping the last few (each frame is needed as 'this' and as 'other')."""
+
+    def __init__(self, sim):
+        self.sim = sim
+        self.available = set(int(f) for f in sim.frames) if sim is not None else set()
+        self.cache: dict[int, object] = {}
+
+    def get(self, frame: int):
+        if frame not in self.cache:
+            if frame not in self.available:
+                lo, hi = (min(self.available), max(self.available)) if self.available else (None, None)
+                raise PlanoError(
+                    f"the sim cache has no frame {frame} (it holds {lo}..{hi}); the shot and the sim disagree: "
+                    "re-run the sim for this spec (`plano sim`)"
+                )
+            if len(self.cache) >= 3:
+                self.cache.pop(min(self.cache))
+            self.cache[frame] = self.sim.frame(frame)
+        return self.cache[frame]
+
+
+def _frame_input(scene: Scene, frames: _SimFrames | None, frame: int) -> FrameInput:
+    rig = scene.camera
+    i = rig.index(frame)
+    n = len(rig.frames)
+    oi = i + 1 if i + 1 < n else (i - 1 if i > 0 else i)
+    t = i / rig.fps
+    if frames is None or frames.sim is None:
+        return FrameInput(index=i, other_index=oi, time_s=t)
+    sf = frames.get(frame)
+    other_frame = int(rig.frames[oi])
+    if other_frame in frames.available and other_frame != frame:
+        of = frames.get(other_frame)
+        opos, orot = of.positions, of.rotations
+    else:  # extrapolate with the velocities
+        dt = (oi - i) / rig.fps if oi != i else 1.0 / rig.fps
+        opos, orot = sf.positions + sf.velocities * dt, sf.rotations
+    return FrameInput(index=i, chunk_positions=np.asarray(sf.positions), chunk_rotations=np.asarray(sf.rotations),
+                      other_positions=np.asarray(opos), other_rotations=np.asarray(orot), other_index=oi,
+                      particles=sf.particles, dust=sf.dust, time_s=t)
+
+
+def _check_sim(scene: Scene, sim) -> None:
+    if sim is None:
+        return
+    chunks = sim.chunks
+    n_parts = len(scene.parts)
+    if chunks.count and (chunks.part_index.min() < 0 or chunks.part_index.max() >= n_parts):
+        raise PlanoError(
+            f"the sim chunks refer to parts up to index {int(chunks.part_index.max())} but the scene has {n_parts} "
+            "parts; the sim cache belongs to another scene: re-run `plano sim`"
+        )
+
+
+def render_frame(scene: Scene, sim, frame: int, quality: str | RenderSettings = "previs", spec=None,
+                 renderer: Renderer | None = None) -> dict[str, np.ndarray]:
+    """The passes of one frame: (H, W, C) float32 arrays ``beauty`` (3), ``alpha`` (1), ``depth`` (1),
+    ``normal`` (3), ``object_id`` (1), ``material_id`` (1), ``motion`` (2), ``dust`` (1).
+
+    ``sim`` None draws the hero building from the scene, unbroken."""
+    settings = settings_for(spec, scene, quality)
+    _check_sim(scene, sim)
+    own = renderer is None
+    if own:
+        renderer = Renderer(scene, settings, sim.chunks if sim is not None else None)
+    try:
+        return renderer.render(_frame_input(scene, _SimFrames(sim) if sim is not None else None, frame))
+    finally:
+        if own:
+            renderer.release()
+
+
+def frame_path(out_dir: str | Path, name: str, frame: int) -> Path:
+    return Path(out_dir) / f"{name}.{frame:04d}.exr"
+
+
+def render_shot(scene: Scene, sim, spec, out_dir: str | Path, name: str, quality: str | RenderSettings = "previs",
+                progress: Progress | None = None, frames: Iterable[int] | None = None) -> list[Path]:
+    """Render every frame of the shot (or ``frames``) to ``<out_dir>/<name>.<frame:04d>.exr``.
+
+    Frames whose file is already complete are skipped (resume). Returns the paths of all requested frames."""
+    progress = progress or _no_progress
+    settings = settings_for(spec, scene, quality)
+    rig = scene.camera
+    all_frames = [int(f) for f in rig.frames]
+    wanted = all_frames if frames is None else [int(f) for f in frames]
+    bad = [f for f in wanted if f not in all_frames]
+    if bad:
+        raise PlanoError(f"frames {bad[:5]} are outside the shot ({all_frames[0]}..{all_frames[-1]}); "
+                         "choose frames inside it, e.g. --frames 1001-1010")
+    _check_sim(scene, sim)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [frame_path(out_dir, name, f) for f in wanted]
+    todo = [(f, p) for f, p in zip(wanted, paths) if not is_complete(p)]
+    if not todo:
+        progress(1.0, f"{len(paths)} frames already rendered")
+        return paths
+    skipped = len(paths) - len(todo)
+    progress(0.0, f"{skipped} frames already there" if skipped else "uploading the scene")
+    renderer = Renderer(scene, settings, sim.chunks if sim is not None else None)
+    sim_frames = _SimFrames(sim) if sim is not None else None
+    attrs = {"plano/quality": settings.quality, "plano/shot": name}
+    t0 = time.perf_counter()
+    try:
+        for k, (frame, path) in enumerate(todo):
+            passes = renderer.render(_frame_input(scene, sim_frames, frame))
+            write_passes(path, passes, settings.exr_compression, attrs)
+            per = (time.perf_counter() - t0) / (k + 1)
+            progress((skipped + k + 1) / len(paths), f"frame {frame} ({per:.2f} s/frame)")
+    finally:
+        renderer.release()
+    return paths

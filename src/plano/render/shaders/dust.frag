@@ -1,0 +1,63 @@
+// Single-scatter ray-march of the dust grid, stopped at the opaque depth.
+// Out: rgb in-scattered light (ACEScg), a = transmittance along the view ray.
+in vec2 v_uv;
+uniform sampler2D u_pos;          // g-buffer world position, w = view depth (0: sky)
+uniform sampler3D u_density;
+uniform sampler3D u_light;        // r sun transmittance, g sky visibility, b geometry shadow
+uniform sampler3D u_noise;        // tileable detail noise
+uniform mat4 u_inv_viewproj;
+uniform vec3 u_cam_pos;
+uniform vec3 u_box_min;
+uniform vec3 u_box_size;
+uniform int u_steps;
+uniform float u_ext;
+uniform vec3 u_albedo;
+uniform float u_g;
+uniform float u_time;
+uniform vec3 u_wind;
+uniform float u_noise_scale;
+uniform float u_frame_seed;
+layout(location = 0) out vec4 o_dust;
+
+void main() {
+    vec4 a = u_inv_viewproj * vec4(v_uv * 2.0 - 1.0, -1.0, 1.0);
+    vec4 b = u_inv_viewproj * vec4(v_uv * 2.0 - 1.0, 1.0, 1.0);
+    vec3 ro = u_cam_pos;
+    vec3 rd = normalize(b.xyz / b.w - a.xyz / a.w);
+    vec4 P = textureLod(u_pos, v_uv, 0.0);
+    float tmax = 1e9;
+    if (P.w > 0.0) tmax = length(P.xyz - ro);
+
+    vec3 inv = 1.0 / (rd + vec3(rd.x == 0.0 ? 1e-9 : 0.0, rd.y == 0.0 ? 1e-9 : 0.0, rd.z == 0.0 ? 1e-9 : 0.0));
+    vec3 t0 = (u_box_min - ro) * inv, t1 = (u_box_min + u_box_size - ro) * inv;
+    vec3 tn = min(t0, t1), tf = max(t0, t1);
+    float tenter = max(max(max(tn.x, tn.y), tn.z), 0.0);
+    float texit = min(min(min(tf.x, tf.y), tf.z), tmax);
+    if (texit <= tenter) { o_dust = vec4(0.0, 0.0, 0.0, 1.0); return; }
+
+    float dt = (texit - tenter) / float(u_steps);
+    float jitter = hash21(gl_FragCoord.xy + u_frame_seed);
+    float T = 1.0;
+    vec3 L = vec3(0.0);
+    float ph = phase_hg(dot(rd, u_sun_dir), u_g) * 4.0 * PI;
+    vec3 amb = mix(u_horizon, u_zenith, 0.4) + u_ground * 0.3;
+    for (int i = 0; i < u_steps; i++) {
+        float t = tenter + (float(i) + jitter) * dt;
+        vec3 p = ro + rd * t;
+        vec3 uvw = (p - u_box_min) / u_box_size;
+        float d = texture(u_density, uvw).r;
+        if (d <= 1e-5) continue;
+        float n = texture(u_noise, p * u_noise_scale + u_wind * u_time).r;
+        float n2 = texture(u_noise, p * u_noise_scale * 3.1 - u_wind * u_time * 1.7).r;
+        d *= clamp(0.25 + 1.1 * n + 0.45 * n2, 0.0, 2.0);
+        float sigma = d * u_ext;
+        if (sigma <= 1e-6) continue;
+        vec4 lv = texture(u_light, uvw);
+        vec3 S = u_albedo * (u_sun_rgb * (lv.r * lv.b) * ph * (1.0 - 0.7 * u_cloud) + amb * lv.g * (1.0 + u_cloud));
+        float e = exp(-sigma * dt);
+        L += T * S * (1.0 - e);
+        T *= e;
+        if (T < 0.004) { T = 0.0; break; }
+    }
+    o_dust = vec4(L, T);
+}
