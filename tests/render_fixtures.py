@@ -102,10 +102,10 @@ def fixture_scene(frames=3, width=160, height=90, camera_positions=None, camera_
     hero = [p for p in parts if p.building == "hero"]
     allv = np.concatenate([p.vertices for p in hero])
     hb = np.stack([allv.min(0), allv.max(0)])
-    el, az = np.radians(35.0), np.radians(300.0)
+    el, az = np.radians(35.0), np.radians(235.0)
     sun_dir = np.array([np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)])
     cloud = 0.9 if weather == "overcast" else 0.0
-    sun = Sun(sun_dir, 35.0, 300.0, (1.0, 0.9, 0.78), 90000.0 if weather == "clear" else 25000.0)
+    sun = Sun(sun_dir, 35.0, 235.0, (1.0, 0.9, 0.78), 90000.0 if weather == "clear" else 25000.0)
     sky = Sky((0.18, 0.30, 0.62), (0.55, 0.62, 0.72), (0.20, 0.18, 0.16), weather=weather, haze_density=0.0015,
               cloud_cover=cloud)
     return Scene(tuple(parts), dict(MATERIALS), rig, sun, sky, "brutalist", storeys, 3.6, hb)

@@ -15,6 +15,7 @@ Passes per frame (all on the shared headless context, :func:`plano.opengl.headle
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass
 from importlib import resources
 
@@ -76,6 +77,21 @@ def _ortho(l, r, b, t, n, f) -> np.ndarray:
     return m
 
 
+def _noise_plane(n: int = 256, seed: int = 11) -> np.ndarray:
+    """(n, n, 4) float32 tileable fbm noise (mean 0.5): four independent channels, 32 units across."""
+    from scipy.ndimage import gaussian_filter
+
+    rng = np.random.default_rng(seed)
+    out = np.zeros((n, n, 4), np.float32)
+    for c in range(4):
+        acc = np.zeros((n, n))
+        for k, sigma in enumerate((6.0, 3.0, 1.5, 0.75)):
+            o = gaussian_filter(rng.standard_normal((n, n)), sigma, mode="wrap")
+            acc += 0.5 ** k * o / o.std()
+        out[..., c] = np.clip(0.5 + 0.17 * acc / acc.std(), 0.0, 1.0)
+    return out
+
+
 def _noise_volume(n: int = 32, seed: int = 7) -> np.ndarray:
     """(n, n, n) float32 tileable smooth noise in 0..1 (two octaves)."""
     from scipy.ndimage import gaussian_filter
@@ -120,8 +136,14 @@ class Renderer:
         self._fit_shadow()
         self.noise_tex = self._keep(ctx.texture3d((32, 32, 32), 1, _noise_volume().tobytes(), dtype="f4"))
         self.noise_tex.repeat_x = self.noise_tex.repeat_y = self.noise_tex.repeat_z = True
+        self.noise2d = self._keep(ctx.texture((256, 256), 4, _noise_plane().tobytes(), dtype="f4"))
+        self.noise2d.build_mipmaps()
+        self.noise2d.filter = (ctx.LINEAR_MIPMAP_LINEAR, ctx.LINEAR)
         self.density_tex = None
         self.light_tex = None
+        self.profile = False
+        self.depth_prepass = True
+        self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------------ setup
     def _keep(self, obj):
@@ -274,6 +296,13 @@ class Renderer:
         self.xf_cur.write(geo.quat_to_matrices(fi.chunk_positions, fi.chunk_rotations).tobytes())
         self.xf_other.write(geo.quat_to_matrices(fi.other_positions, fi.other_rotations).tobytes())
 
+    def _tick(self, name: str) -> None:
+        if self.profile:
+            self.ctx.finish()
+            now = time.perf_counter()
+            self.timings[name] = self.timings.get(name, 0.0) + now - self._t
+            self._t = now
+
     def render(self, fi: FrameInput) -> dict[str, np.ndarray]:
         """Render one frame. Returns the passes as (H, W, C) float32 arrays, rows from the top:
         beauty (3), alpha (1), depth (1, metres, 0 = sky), normal (3, camera space), object_id (1),
@@ -281,6 +310,7 @@ class Renderer:
         ctx, s = self.ctx, self.settings
         w, h = self.size
         i = fi.index
+        self._t = time.perf_counter()
         oi = fi.other_index if fi.other_index is not None else i
         sign = 1.0 if oi >= i else -1.0
         view, proj = self._camera(i)
@@ -308,6 +338,7 @@ class Renderer:
             gvao, svao = self._particle_vaos(n_p)
             self.particle_vbo.write(inst.tobytes())
 
+        self._tick("upload")
         # 1. shadow map
         ctx.enable(ctx.DEPTH_TEST)
         ctx.disable(ctx.CULL_FACE)
@@ -323,6 +354,7 @@ class Renderer:
             svao.render(vertices=24, instances=n_p)
         ctx.polygon_offset = (0.0, 0.0)
 
+        self._tick("shadow")
         # 2. geometry buffer
         self.fbo_g.use()
         self.fbo_g.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
@@ -334,6 +366,16 @@ class Renderer:
             _set(prog, "u_cam_pos", tuple(cam_pos))
             _set(prog, "u_size", (float(w), float(h)))
             _set(prog, "u_motion_sign", sign)
+        if self.depth_prepass:  # depth first: the expensive material shader then runs once per pixel
+            self.fbo_g.color_mask = ((False,) * 4,) * 5
+            _set(self.progs["shadow"], "u_light_viewproj", _mat(vp))
+            for _, svao_mesh, count in self.vaos:
+                svao_mesh.render(vertices=count)
+            self.fbo_g.color_mask = ((True,) * 4,) * 5
+            ctx.depth_func = "<="
+        self.noise2d.use(0)
+        _set(self.progs["gbuffer"], "u_noise2d", 0)
+        _set(self.progs["particles"], "u_noise2d", 0)
         for gvao_mesh, _, count in self.vaos:
             gvao_mesh.render(vertices=count)
         if n_p:
@@ -342,10 +384,13 @@ class Renderer:
             _set(prog, "u_object_base", len(self.scene.parts) + 1)
             _set(prog, "u_material_base", geo.PARTICLE_MATERIAL_BASE)
             gvao.render(vertices=24, instances=n_p)
+        ctx.depth_func = "<"
         ctx.disable(ctx.DEPTH_TEST)
 
+        self._tick("gbuffer")
         # 3. dust
         has_dust = self._dust(fi, vp, cam_pos)
+        self._tick("dust")
 
         # 4. lighting and compositing
         inv_vp = np.linalg.inv(vp)
@@ -376,10 +421,13 @@ class Renderer:
         self.fbo_beauty.use()
         self.fullscreen["compose"].render(vertices=3)
 
+        self._tick("compose")
         # 5. lens
         color = self._lens(i, vp, ovp)
-
-        return self._read(color)
+        self._tick("lens")
+        out = self._read(color)
+        self._tick("read")
+        return out
 
     def _dust(self, fi: FrameInput, vp: np.ndarray, cam_pos: np.ndarray) -> bool:
         ctx, s = self.ctx, self.settings
@@ -403,6 +451,15 @@ class Renderer:
         self.density_tex.write(data.tobytes())
         box_min = np.asarray(grid.origin, np.float64)
         box_size = np.array([nx, ny, nz], np.float64) * float(grid.cell_m)
+        # march only the part of the grid that holds dust (early in a collapse most of it is empty)
+        occupied = dens > dens.max() * 1e-3
+        lo_hi = []
+        for axis in range(3):
+            cells = np.flatnonzero(occupied.any(axis=tuple(a for a in range(3) if a != axis)))
+            lo_hi.append((max(cells[0] - 1, 0), min(cells[-1] + 2, dens.shape[axis])))
+        cell = float(grid.cell_m)
+        march_min = box_min + np.array([lo for lo, _ in lo_hi]) * cell
+        march_size = np.array([hi - lo for lo, hi in lo_hi], np.float64) * cell
         ext = float(s.dust_extinction_per_m)
 
         comp = self.progs["light_volume"]
@@ -434,6 +491,8 @@ class Renderer:
         _set(prog, "u_cam_pos", tuple(cam_pos))
         _set(prog, "u_box_min", tuple(box_min))
         _set(prog, "u_box_size", tuple(box_size))
+        _set(prog, "u_march_min", tuple(march_min))
+        _set(prog, "u_march_max", tuple(march_min + march_size))
         _set(prog, "u_steps", int(s.dust_steps))
         _set(prog, "u_ext", ext)
         _set(prog, "u_albedo", tuple(map(float, s.dust_albedo)))

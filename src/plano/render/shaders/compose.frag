@@ -133,7 +133,8 @@ void main() {
         vec3 env = sky_radiance(normalize(vec3(R.xy, max(R.z, -0.3))), false);
         if (R.z < 0.0) env = mix(env, u_ground * 0.5, clamp(-R.z * 4.0, 0.0, 1.0));
         float spec_occ = mix(ao, 1.0, 0.3);
-        col += fresnel(f0, nv) * env * (1.0 - rough * 0.7) * spec_occ;
+        vec3 fr = f0 + (max(vec3(1.0 - rough), f0) - f0) * pow(1.0 - nv, 5.0);   // Fresnel damped by roughness
+        col += fr * env * (1.0 - rough * 0.5) * spec_occ;
         if (trans > 0.0) {
             // glass: a dark room behind, some rooms lit, tinted by the glass
             vec3 room = mix(vec3(0.015, 0.014, 0.012), vec3(0.9, 0.72, 0.5) * 0.8, E.b);

@@ -9,6 +9,8 @@ uniform mat4 u_inv_viewproj;
 uniform vec3 u_cam_pos;
 uniform vec3 u_box_min;
 uniform vec3 u_box_size;
+uniform vec3 u_march_min;      // the occupied part of the grid
+uniform vec3 u_march_max;
 uniform int u_steps;
 uniform float u_ext;
 uniform vec3 u_albedo;
@@ -29,19 +31,22 @@ void main() {
     if (P.w > 0.0) tmax = length(P.xyz - ro);
 
     vec3 inv = 1.0 / (rd + vec3(rd.x == 0.0 ? 1e-9 : 0.0, rd.y == 0.0 ? 1e-9 : 0.0, rd.z == 0.0 ? 1e-9 : 0.0));
-    vec3 t0 = (u_box_min - ro) * inv, t1 = (u_box_min + u_box_size - ro) * inv;
+    vec3 t0 = (u_march_min - ro) * inv, t1 = (u_march_max - ro) * inv;
     vec3 tn = min(t0, t1), tf = max(t0, t1);
     float tenter = max(max(max(tn.x, tn.y), tn.z), 0.0);
     float texit = min(min(min(tf.x, tf.y), tf.z), tmax);
     if (texit <= tenter) { o_dust = vec4(0.0, 0.0, 0.0, 1.0); return; }
 
-    float dt = (texit - tenter) / float(u_steps);
+    // steps in proportion to the length inside the occupied box (a grazing ray needs few)
+    float diag = length(u_march_max - u_march_min);
+    int steps = clamp(int(ceil(float(u_steps) * (texit - tenter) / max(diag * 0.6, 1e-3))), 6, u_steps);
+    float dt = (texit - tenter) / float(steps);
     float jitter = hash21(gl_FragCoord.xy + u_frame_seed);
     float T = 1.0;
     vec3 L = vec3(0.0);
     float ph = phase_hg(dot(rd, u_sun_dir), u_g) * 4.0 * PI;
     vec3 amb = mix(u_horizon, u_zenith, 0.4) + u_ground * 0.3;
-    for (int i = 0; i < u_steps; i++) {
+    for (int i = 0; i < steps; i++) {
         float t = tenter + (float(i) + jitter) * dt;
         vec3 p = ro + rd * t;
         vec3 uvw = (p - u_box_min) / u_box_size;
@@ -49,7 +54,7 @@ void main() {
         if (d <= 1e-5) continue;
         float n = texture(u_noise, p * u_noise_scale + u_wind * u_time).r;
         float n2 = texture(u_noise, p * u_noise_scale * 3.1 - u_wind * u_time * 1.7).r;
-        d *= clamp(0.25 + 1.1 * n + 0.45 * n2, 0.0, 2.0);
+        d *= clamp(1.9 * n + 0.9 * n2 - 0.75, 0.0, 2.0) * 1.3;   // billows: noise carves the grid's smooth blobs
         float sigma = d * u_ext;
         if (sigma <= 1e-6) continue;
         vec4 lv = texture(u_light, uvw);

@@ -21,6 +21,10 @@ layout(location = 2) out vec4 o_pos;      // world position, view depth (m)
 layout(location = 3) out vec4 o_ids;      // object id, material id, motion x, motion y (px, +y down)
 layout(location = 4) out vec4 o_extra;    // transmission, cavity, interior light, coverage
 
+uniform sampler2D u_noise2d;   // tileable fbm noise, 32 units per tile (mip-mapped, so it never aliases)
+float tfbm(vec2 p) { return texture(u_noise2d, p / 32.0).r; }
+float tfbm2(vec2 p) { return texture(u_noise2d, p / 32.0).g; }
+
 // coordinates on the surface, metres: horizontal along the wall and height, or plan for flat faces
 vec2 surface_uv(vec3 p, vec3 n) {
     if (abs(n.z) > 0.7) return p.xy;
@@ -53,8 +57,10 @@ void main() {
     float cavity = 1.0;
     float interior = 0.0;
     vec3 dn = vec3(0.0);
-    float big = fbm(uv * 0.15 + 11.0);            // large scale weathering
-    float mid = fbm(uv * 1.3);
+    float fp = max(length(fwidth(uv)), 1e-5);      // metres per pixel: fade detail finer than a pixel
+    #define AA(feature) (1.0 - smoothstep(0.2, 0.8, fp / (feature)))
+    float big = tfbm(uv * 0.15 + 11.0);            // large scale weathering
+    float mid = tfbm(uv * 1.3);
 
     if (kind == 1 || kind == 2) {                 // concrete, board-formed concrete
         float tint = 0.9 + 0.16 * (mid - 0.5) + 0.18 * (big - 0.5);
@@ -63,19 +69,20 @@ void main() {
             float bh = 0.15;
             float row = floor(uv.y / bh);
             float board = hash11(row * 7.13 + floor(uv.x / 2.4 + hash11(row) * 5.0));
-            float grain = fbm(vec2(uv.x * 0.9, uv.y * 26.0) + row * 3.7);
-            float seam = line(uv.y, bh, 0.008);
+            float grain = mix(0.5, tfbm(vec2(uv.x * 0.9, uv.y * 26.0) + row * 3.7), AA(0.08));
+            board = mix(0.5, board, AA(0.3));
+            float seam = line(uv.y, bh, 0.008) * AA(0.1);
             albedo *= (0.9 + 0.16 * board) * (0.9 + 0.2 * grain) * (1.0 - 0.3 * seam);
             cavity *= 1.0 - 0.45 * seam;
             dn.z += (grain - 0.5) * 0.12;
             vec2 tie = abs(fract(uv / vec2(0.6, 0.45)) - 0.5) * vec2(0.6, 0.45);
-            float hole = 1.0 - smoothstep(0.012, 0.02, length(tie));
+            float hole = (1.0 - smoothstep(0.012, 0.02, length(tie))) * AA(0.25);
             albedo *= 1.0 - 0.55 * hole;
             cavity *= 1.0 - 0.5 * hole;
         }
         if (vertical) {                           // rain streaks running down from edges
-            float streak = fbm(vec2(uv.x * 3.0, uv.y * 0.12 + 4.0));
-            float drip = smoothstep(0.5, 0.85, streak) * (0.6 + 0.4 * fbm(vec2(uv.x * 9.0, uv.y * 0.5)));
+            float streak = tfbm(vec2(uv.x * 3.0, uv.y * 0.12 + 4.0));
+            float drip = smoothstep(0.5, 0.85, streak) * (0.6 + 0.4 * tfbm(vec2(uv.x * 9.0, uv.y * 0.5)));
             albedo *= 1.0 - 0.35 * drip;
             rough = min(1.0, rough + 0.05 * drip);
         } else {
@@ -88,7 +95,8 @@ void main() {
         b.x += 0.5 * mod(r, 2.0);
         vec2 f = fract(b), id = floor(b);
         float mortar = max(1.0 - smoothstep(0.03, 0.05, min(f.x, 1.0 - f.x)), 1.0 - smoothstep(0.08, 0.13, min(f.y, 1.0 - f.y)));
-        vec3 brick = base * (0.72 + 0.5 * hash21(id)) * (0.88 + 0.24 * fbm(uv * 14.0));
+        mortar = mix(0.22, mortar, AA(0.1));
+        vec3 brick = base * (0.72 + 0.5 * mix(0.5, hash21(id), AA(0.2))) * (0.88 + 0.24 * mix(0.5, tfbm(uv * 14.0), AA(0.15)));
         brick *= 0.9 + 0.2 * big;
         albedo = mix(brick, vec3(0.42, 0.40, 0.37), mortar);
         cavity = mix(1.0, 0.55, mortar);
@@ -101,33 +109,35 @@ void main() {
         vec2 f = fract(b) * size, id = floor(b);
         float jw = kind == 4 ? 0.02 : 0.006;
         float joint = 1.0 - smoothstep(jw, jw + 0.006, min(min(f.x, size.x - f.x), min(f.y, size.y - f.y)));
+        joint = mix(2.0 * jw / size.y, joint, AA(size.y * 0.5));
         albedo = base * (0.86 + 0.26 * hash21(id)) * (0.88 + 0.2 * mid) * (1.0 - 0.55 * joint);
         cavity = 1.0 - 0.5 * joint;
-        if (vertical) albedo *= 1.0 - 0.25 * smoothstep(0.55, 0.85, fbm(vec2(uv.x * 2.0, uv.y * 0.15)));
+        if (vertical) albedo *= 1.0 - 0.25 * smoothstep(0.55, 0.85, tfbm(vec2(uv.x * 2.0, uv.y * 0.15)));
     } else if (kind == 5 || kind == 11) {         // mullions, window frames, metal
-        float grid = max(line(uv.x, 1.5, 0.08), line(uv.y, 1.2, 0.08));
+        float grid = max(line(uv.x, 1.5, 0.08), line(uv.y, 1.2, 0.08)) * AA(0.6);
         albedo = base * (0.9 + 0.2 * mid) * (1.0 - 0.3 * grid);
         cavity = 1.0 - 0.4 * grid;
     } else if (kind == 7) {                       // asphalt: speckle, patches, cracks
-        float speck = hash21(floor(uv * 60.0));
-        float patchy = smoothstep(0.55, 0.7, fbm(uv * 0.08 + 5.0));
-        float crack = 1.0 - smoothstep(0.0, 0.02, abs(fbm(uv * 0.6) - 0.5));
+        float speck = mix(0.5, hash21(floor(uv * 60.0)), AA(0.06));
+        float patchy = smoothstep(0.55, 0.7, tfbm(uv * 0.08 + 5.0));
+        float crack = (1.0 - smoothstep(0.0, 0.012, abs(tfbm2(uv * 1.7) - 0.5))) * AA(0.3) * smoothstep(0.5, 0.7, tfbm(uv * 0.2 + 3.0));
         albedo = base * (0.85 + 0.3 * speck) * (0.85 + 0.3 * mid) * (1.0 - 0.25 * patchy) * (1.0 - 0.4 * crack);
         rough = clamp(rough - 0.15 * patchy, 0.3, 1.0);
     } else if (kind == 8) {                       // paving slabs
         vec2 b = uv / 0.6;
         vec2 f = fract(b), id = floor(b);
-        float joint = 1.0 - smoothstep(0.015, 0.03, min(min(f.x, 1.0 - f.x), min(f.y, 1.0 - f.y)));
-        albedo = base * (0.82 + 0.3 * hash21(id)) * (0.9 + 0.2 * fbm(uv * 3.0)) * (1.0 - 0.4 * joint);
+        float joint = (1.0 - smoothstep(0.015, 0.03, min(min(f.x, 1.0 - f.x), min(f.y, 1.0 - f.y)))) * AA(0.3);
+        albedo = base * (0.82 + 0.3 * hash21(id)) * (0.9 + 0.2 * tfbm(uv * 3.0)) * (1.0 - 0.4 * joint);
         cavity = 1.0 - 0.5 * joint;
     } else if (kind == 9) {                       // glass: panes with frames, reflections vary per pane
         vec2 pane = vec2(1.5, 1.2);
         vec2 b = uv / pane;
         vec2 f = fract(b) * pane, id = floor(b);
         float frame = 1.0 - smoothstep(0.035, 0.045, min(min(f.x, pane.x - f.x), min(f.y, pane.y - f.y)));
+        frame = mix(0.1, frame, AA(0.3));
         float h = hash21(id + 0.5);
-        interior = h > 0.82 ? 0.6 + 0.4 * hash21(id + 3.0) : 0.08 * h;   // a few rooms lit, blinds in some
-        if (h > 0.55 && h < 0.7) interior = 0.25 + 0.2 * step(0.5, fract(f.y * 12.0));
+        interior = h > 0.9 ? 0.35 + 0.3 * hash21(id + 3.0) : 0.06 * h;   // a few rooms lit, blinds in some
+        if (h > 0.6 && h < 0.72) interior = 0.12 + 0.1 * step(0.5, fract(f.y * 12.0)) * AA(0.1);
         dn += vec3(hash21(id) - 0.5, hash21(id + 9.0) - 0.5, 0.0) * 0.04;
         if (frame > 0.5) {
             albedo = vec3(0.06, 0.06, 0.065);

@@ -19,6 +19,8 @@ out vec4 v_clip;
 out vec4 v_clip_other;
 flat out ivec2 v_ids;
 
+invariant gl_Position;
+
 void main() {
     mat4 M = mat4(1.0), Mo = mat4(1.0);
     if (in_ids.x >= 0) { M = cur_m[in_ids.x]; Mo = oth_m[in_ids.x]; }
