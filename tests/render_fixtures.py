@@ -175,7 +175,7 @@ class MemorySimCache:
         z = (np.arange(nz) + 0.5) * self.cell_m
         X, Y, Z = np.meshgrid(c, y, z, indexing="ij")
         r2 = X**2 + (Y + 12.0) ** 2 + ((Z - 6.0 - 4.0 * t) * 1.3) ** 2
-        dens = 1.2 * np.exp(-r2 / (2 * sigma * sigma)) * min(1.0, t * 2.0)
+        dens = 0.006 * np.exp(-r2 / (2 * sigma * sigma)) * min(1.0, t * 2.0)  # kg/m^3
         return DustGrid(origin, self.cell_m, dens.astype(np.float32))
 
     def frame(self, n: int) -> SimFrame:

@@ -72,7 +72,7 @@ def render(
     first, last = int(scene.camera.frames[0]), int(scene.camera.frames[-1])
     wanted = parse_frames(frames, first, last)
     with progress_bar("sim") as progress:
-        sim = run_sim(scene, shot_spec, out / "sim", progress)
+        sim = run_sim(scene, shot_spec, out, progress)  # writes <out>/sim/
     t1 = time.perf_counter()
     name = shot_spec.shot
     with progress_bar("render") as progress:

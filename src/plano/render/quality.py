@@ -35,10 +35,13 @@ class RenderSettings(BaseModel):
     dust_steps: int = Field(default=40, ge=4, le=512)
     dust_half_res: bool = True
     dust_light_steps: int = Field(default=32, ge=2, le=256)
-    dust_extinction_per_m: float = Field(default=0.6, ge=0.0)
-    """Extinction per metre per unit of DustGrid density (the sim's density is kg/m^3-like)."""
+    dust_extinction_per_m: float = Field(default=150.0, ge=0.0)
+    """Extinction per metre per kg/m^3 of DustGrid density (mass extinction, m^2/kg). Fine mineral dust is
+    ~500 m^2/kg; the default is lower because the grid's cells already smear the cloud's dense core."""
     dust_albedo: tuple[float, float, float] = (0.62, 0.57, 0.50)
     """Single-scattering albedo of the dust (ACEScg): warm grey."""
+    smoke_albedo: tuple[float, float, float] = (0.10, 0.095, 0.09)
+    """Single-scattering albedo of smoke (DustGrid.smoke): dark grey."""
     dust_anisotropy: float = Field(default=0.35, ge=-0.95, le=0.95)
     """Henyey-Greenstein g: forward scattering makes back-lit dust glow."""
     motion_blur_samples: int = Field(default=6, ge=0, le=64)

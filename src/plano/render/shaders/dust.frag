@@ -14,6 +14,7 @@ uniform vec3 u_march_max;
 uniform int u_steps;
 uniform float u_ext;
 uniform vec3 u_albedo;
+uniform vec3 u_smoke_albedo;
 uniform float u_g;
 uniform float u_time;
 uniform vec3 u_wind;
@@ -50,7 +51,8 @@ void main() {
         float t = tenter + (float(i) + jitter) * dt;
         vec3 p = ro + rd * t;
         vec3 uvw = (p - u_box_min) / u_box_size;
-        float d = texture(u_density, uvw).r;
+        vec2 ds = texture(u_density, uvw).rg;   // density kg/m^3, smoke fraction
+        float d = ds.r;
         if (d <= 1e-5) continue;
         float n = texture(u_noise, p * u_noise_scale + u_wind * u_time).r;
         float n2 = texture(u_noise, p * u_noise_scale * 3.1 - u_wind * u_time * 1.7).r;
@@ -58,7 +60,7 @@ void main() {
         float sigma = d * u_ext;
         if (sigma <= 1e-6) continue;
         vec4 lv = texture(u_light, uvw);
-        vec3 S = u_albedo * (u_sun_rgb * (lv.r * lv.b) * ph * (1.0 - 0.7 * u_cloud) + amb * lv.g * (1.0 + u_cloud));
+        vec3 S = mix(u_albedo, u_smoke_albedo, ds.g) * (u_sun_rgb * (lv.r * lv.b) * ph * (1.0 - 0.7 * u_cloud) + amb * lv.g * (1.0 + u_cloud));
         float e = exp(-sigma * dt);
         L += T * S * (1.0 - e);
         T *= e;
