@@ -102,10 +102,10 @@ def fixture_scene(frames=3, width=160, height=90, camera_positions=None, camera_
     hero = [p for p in parts if p.building == "hero"]
     allv = np.concatenate([p.vertices for p in hero])
     hb = np.stack([allv.min(0), allv.max(0)])
-    el, az = np.radians(35.0), np.radians(235.0)
+    el, az = np.radians(30.0), np.radians(255.0)
     sun_dir = np.array([np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)])
     cloud = 0.9 if weather == "overcast" else 0.0
-    sun = Sun(sun_dir, 35.0, 235.0, (1.0, 0.9, 0.78), 90000.0 if weather == "clear" else 25000.0)
+    sun = Sun(sun_dir, 30.0, 255.0, (1.0, 0.9, 0.78), 90000.0 if weather == "clear" else 25000.0)
     sky = Sky((0.18, 0.30, 0.62), (0.55, 0.62, 0.72), (0.20, 0.18, 0.16), weather=weather, haze_density=0.0015,
               cloud_cover=cloud)
     return Scene(tuple(parts), dict(MATERIALS), rig, sun, sky, "brutalist", storeys, 3.6, hb)
@@ -169,12 +169,12 @@ class MemorySimCache:
             return None
         nx, ny, nz = self.grid
         origin = np.array([-nx / 2 * self.cell_m, -ny / 2 * self.cell_m, 0.0])
-        sigma = 4.0 + 10.0 * t
+        sigma = 3.0 + 7.0 * t
         c = (np.arange(nx) + 0.5) * self.cell_m + origin[0]
         y = (np.arange(ny) + 0.5) * self.cell_m + origin[1]
         z = (np.arange(nz) + 0.5) * self.cell_m
         X, Y, Z = np.meshgrid(c, y, z, indexing="ij")
-        r2 = X**2 + (Y + 12.0) ** 2 + ((Z - 6.0 - 4.0 * t) * 1.3) ** 2
+        r2 = (X * 0.8) ** 2 + (Y + 10.0) ** 2 + ((Z - 3.0 - 6.0 * t) * 1.4) ** 2
         dens = 0.006 * np.exp(-r2 / (2 * sigma * sigma)) * min(1.0, t * 2.0)  # kg/m^3
         return DustGrid(origin, self.cell_m, dens.astype(np.float32))
 

@@ -460,7 +460,7 @@ class Renderer:
         box_min = np.asarray(grid.origin, np.float64)
         box_size = np.array([nx, ny, nz], np.float64) * float(grid.cell_m)
         # march only the part of the grid that holds dust (early in a collapse most of it is empty)
-        occupied = dens > dens.max() * 1e-3
+        occupied = dens > dens.max() * 1e-4
         lo_hi = []
         for axis in range(3):
             cells = np.flatnonzero(occupied.any(axis=tuple(a for a in range(3) if a != axis)))

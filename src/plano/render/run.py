@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -145,12 +146,20 @@ def render_shot(scene: Scene, sim, spec, out_dir: str | Path, name: str, quality
     sim_frames = _SimFrames(sim) if sim is not None else None
     attrs = {"plano/quality": settings.quality, "plano/shot": name}
     t0 = time.perf_counter()
-    try:
-        for k, (frame, path) in enumerate(todo):
-            passes = renderer.render(_frame_input(scene, sim_frames, frame))
-            write_passes(path, passes, settings.exr_compression, attrs)
-            per = (time.perf_counter() - t0) / (k + 1)
-            progress((skipped + k + 1) / len(paths), f"frame {frame} ({per:.2f} s/frame)")
-    finally:
-        renderer.release()
+    # the EXR of frame n is compressed and written on a second thread while frame n+1 renders
+    pending: Future | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="exr") as pool:
+        try:
+            for k, (frame, path) in enumerate(todo):
+                passes = renderer.render(_frame_input(scene, sim_frames, frame))
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(write_passes, path, passes, settings.exr_compression, attrs)
+                per = (time.perf_counter() - t0) / (k + 1)
+                progress((skipped + k + 0.5) / len(paths), f"frame {frame} ({per:.2f} s/frame)")
+            if pending is not None:
+                pending.result()
+            progress(1.0, f"{len(todo)} frames in {time.perf_counter() - t0:.1f} s")
+        finally:
+            renderer.release()
     return paths

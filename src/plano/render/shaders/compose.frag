@@ -138,7 +138,8 @@ void main() {
         if (trans > 0.0) {
             // glass: a dark room behind, some rooms lit, tinted by the glass
             vec3 room = mix(vec3(0.015, 0.014, 0.012), vec3(0.9, 0.72, 0.5) * 0.8, E.b);
-            col += (1.0 - F) * trans * room * (albedo * 6.0 + 0.3) * (0.5 + 0.5 * (u_sun_rgb.g * 0.2));
+            vec3 tint = mix(vec3(1.0), albedo / max(max(albedo.r, albedo.g), max(albedo.b, 1e-3)), 0.5);
+            col += (1.0 - F) * trans * room * tint * 0.6;
         }
         float dist = length(P.xyz - u_cam_pos);
         float T = exp(-u_haze * dist);

@@ -58,7 +58,7 @@ void main() {
     float interior = 0.0;
     vec3 dn = vec3(0.0);
     float fp = max(length(fwidth(uv)), 1e-5);      // metres per pixel: fade detail finer than a pixel
-    #define AA(feature) (1.0 - smoothstep(0.2, 0.8, fp / (feature)))
+    #define AA(feature) (1.0 - smoothstep(0.1, 0.5, fp / (feature)))
     float big = tfbm(uv * 0.15 + 11.0);            // large scale weathering
     float mid = tfbm(uv * 1.3);
 
@@ -136,7 +136,7 @@ void main() {
         float frame = 1.0 - smoothstep(0.035, 0.045, min(min(f.x, pane.x - f.x), min(f.y, pane.y - f.y)));
         frame = mix(0.1, frame, AA(0.3));
         float h = hash21(id + 0.5);
-        interior = h > 0.9 ? 0.35 + 0.3 * hash21(id + 3.0) : 0.06 * h;   // a few rooms lit, blinds in some
+        interior = h > 0.94 ? 0.3 + 0.3 * hash21(id + 3.0) : 0.06 * h;   // a few rooms lit, blinds in some
         if (h > 0.6 && h < 0.72) interior = 0.12 + 0.1 * step(0.5, fract(f.y * 12.0)) * AA(0.1);
         dn += vec3(hash21(id) - 0.5, hash21(id + 9.0) - 0.5, 0.0) * 0.04;
         if (frame > 0.5) {
