@@ -84,9 +84,9 @@ def main() -> None:
         text = results.read_text() if results.exists() else "# Benchmarks\n"
         head = "\n## render: one frame (benchmarks/render_frame.py)\n\n"
         if head not in text:
-            text += (head + f"Machine: {os.cpu_count()} cores, {renderer_name()}, {platform.python_version()}.\n\n"
-                     "| date | quality | scene | time per frame | CPU ms per pass | setup |\n|---|---|---|---|---|---|\n")
-        text += line + f" load avg {os.getloadavg()[0]:.1f}\n"
+            text += (head + f"Machine: {os.cpu_count()} cores (shared with other jobs: the load average is recorded), {renderer_name()}, {platform.python_version()}.\n\n"
+                     "| date | quality | scene | time per frame | CPU ms per pass | machine load, setup |\n|---|---|---|---|---|---|\n")
+        text += line.replace(" | setup", f" | load {os.getloadavg()[0]:.1f}, setup") + "\n"
         results.write_text(text)
 
 
