@@ -35,7 +35,11 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=12)
     ap.add_argument("--quality", default="previs")
     ap.add_argument("--record", action="store_true")
+    ap.add_argument("--shot", type=int, default=0, help="also time render_shot over this many frames")
     args = ap.parse_args()
+    if args.shot:
+        time_shot(args.shot, args.quality, args.record)
+        return
 
     n = args.frames + 14
     scene = fixture_scene(frames=n, width=1920, height=1080, storeys=12)
@@ -88,6 +92,27 @@ def main() -> None:
                      "| date | quality | scene | time per frame | CPU ms per pass | machine load, setup |\n|---|---|---|---|---|---|\n")
         text += line.replace(" | setup", f" | load {os.getloadavg()[0]:.1f}, setup") + "\n"
         results.write_text(text)
+
+
+def time_shot(n: int, quality: str, record: bool) -> None:
+    """render_shot over ``n`` frames (EXRs written on the second thread) into a temporary folder."""
+    from plano.render.run import render_shot
+
+    scene = fixture_scene(frames=n, width=1920, height=1080, storeys=12)
+    chunks = make_chunks(scene, pieces=22)
+    sim = MemorySimCache(scene, chunks, n, grid=(96, 96, 64), cell_m=1.5)
+    t = time.perf_counter()
+    c = time.process_time()
+    paths = render_shot(scene, sim, None, tempfile.mkdtemp(), "bench", render_settings(quality, 1920, 1080))
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    load = os.getloadavg()[0]
+    msg = (f"render_shot: {len(paths)} frames {quality}, {chunks.count} chunks, dust 96x96x64: {wall:.1f} s "
+           f"({wall / n * 1000:.0f} ms/frame wall, {cpu / n * 1000:.0f} ms CPU), load {load:.1f}")
+    print(msg)
+    if record:
+        results = ROOT / "benchmarks" / "RESULTS.md"
+        text = results.read_text() if results.exists() else "# Benchmarks\n"
+        results.write_text(text + f"\n{dt.date.today()}: {msg}\n")
 
 
 if __name__ == "__main__":

@@ -72,6 +72,7 @@ def test_quality_tiers():
     f = render_settings("final", 1920, 1080)
     assert (f.width, f.height, f.supersample) == (1920, 1080, 2)
     assert f.dust_steps > p.dust_steps and f.shadow_map_px > p.shadow_map_px
+    assert render_settings("final", 7680, 4320).supersample == 1  # 8K: one sample, the buffers stay in memory
     assert hash(f) != hash(p)  # frozen, hashable: the pipeline keys its cache on it
     with pytest.raises(Exception):
         f.width = 10  # type: ignore[misc]

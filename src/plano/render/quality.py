@@ -66,6 +66,8 @@ def render_settings(quality: str, width: int, height: int, **overrides) -> Rende
     ``previs`` renders 720 lines high (width from the aspect, even); ``final`` renders ``width`` x ``height``
     with 2x2 supersampling.
     """
+    if width <= 0 or height <= 0:
+        raise PlanoError(f"the shot is {width}x{height} pixels; expected a positive width and height")
     if quality not in QUALITIES:
         raise PlanoError(f"quality {quality!r} is not known; expected one of {', '.join(QUALITIES)}")
     aspect = width / height
@@ -74,7 +76,9 @@ def render_settings(quality: str, width: int, height: int, **overrides) -> Rende
                     shadow_taps=8, ao_samples=6, dust_steps=40, dust_half_res=True, dust_light_steps=24,
                     motion_blur_samples=6, dof_samples=12, max_coc_px=16.0)
     else:
-        base = dict(quality="final", width=width, height=height, supersample=2, shadow_map_px=4096,
+        # 2x2 supersampling up to UHD; above that (8K) one sample, or the buffers outgrow the machine's memory
+        ss = 2 if width * height <= 3840 * 2160 else 1
+        base = dict(quality="final", width=width, height=height, supersample=ss, shadow_map_px=4096,
                     shadow_taps=16, ao_samples=12, dust_steps=96, dust_half_res=False, dust_light_steps=48,
                     motion_blur_samples=12, dof_samples=32, max_coc_px=48.0)
     base.update(overrides)

@@ -28,13 +28,11 @@ def _no_progress(fraction: float, message: str = "") -> None:
 
 
 def settings_for(spec, scene: Scene, quality: str | RenderSettings) -> RenderSettings:
-    """RenderSettings for a quality name, from the spec's format (or the camera rig's size without a spec)."""
+    """RenderSettings for a quality name, at the camera rig's picture size (the scene solved it from the spec's
+    format); the spec says whether the lens is anamorphic (streak flares)."""
     if isinstance(quality, RenderSettings):
         return quality
-    if spec is not None:
-        width, height = spec.format.width, spec.format.height
-    else:
-        width, height = scene.camera.width, scene.camera.height
+    width, height = scene.camera.width, scene.camera.height
     flares = True
     if spec is not None:
         flares = bool(spec.camera.anamorphic)
