@@ -176,3 +176,29 @@ def test_missing_sim_frame_is_a_clear_error():
     sim = MemorySimCache(scene, make_chunks(scene, 1), 2, dust=False, particles=False)
     with pytest.raises(PlanoError, match="no frame 1004"):
         render_frame(scene, sim, 1004, TINY)
+
+
+def _sun_shade_ratio(scene, p):
+    """Mean luminance of concrete facing the sun over concrete facing away."""
+    n_cam = p["normal"].reshape(-1, 3)
+    n_world = n_cam @ scene.camera.view_matrix(0)[:3, :3]
+    facing = n_world @ scene.sun.direction
+    lum = (p["beauty"].reshape(-1, 3) * [0.27, 0.67, 0.06]).sum(1)
+    hit = p["material_id"].reshape(-1) == scene.materials["concrete"].id
+    lit, shade = hit & (facing > 0.3), hit & (facing < -0.05)
+    return lum[lit].mean() / lum[shade].mean()
+
+
+def test_sun_and_overcast_light_and_surface_detail():
+    pos = np.tile([40.0, -60.0, 20.0], (2, 1))
+    tgt = np.tile([0.0, 0.0, 6.0], (2, 1))
+    clear = fixture_scene(frames=2, width=W, height=H, camera_positions=pos, camera_targets=tgt)
+    grey = fixture_scene(frames=2, width=W, height=H, camera_positions=pos, camera_targets=tgt, weather="overcast")
+    pc, po = render_frame(clear, None, 1001, TINY), render_frame(grey, None, 1001, TINY)
+    rc, ro = _sun_shade_ratio(clear, pc), _sun_shade_ratio(grey, po)
+    assert rc > 1.6  # hard sun: lit faces well above the shade (sun 30 degrees up: tops get half of it)
+    assert ro < 0.75 * rc  # overcast: soft light, faces differ less (tops still see more sky than walls)
+    # surfaces are not flat grey: the hero's concrete varies (boards, stains, joints, shadows, glass)
+    hero = np.isin(pc["object_id"][..., 0], [k + 1 for k, q in enumerate(clear.parts) if q.building == "hero"])
+    lum = (pc["beauty"] * [0.27, 0.67, 0.06]).sum(-1)[hero]
+    assert lum.std() / lum.mean() > 0.15
