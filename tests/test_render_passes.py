@@ -202,3 +202,12 @@ def test_sun_and_overcast_light_and_surface_detail():
     hero = np.isin(pc["object_id"][..., 0], [k + 1 for k, q in enumerate(clear.parts) if q.building == "hero"])
     lum = (pc["beauty"] * [0.27, 0.67, 0.06]).sum(-1)[hero]
     assert lum.std() / lum.mean() > 0.15
+
+
+def test_sim_frame_with_the_wrong_chunk_count_is_a_clear_error():
+    scene = fixture_scene(frames=2, width=W, height=H)
+    sim = MemorySimCache(scene, make_chunks(scene, 2), 2, dust=False, particles=False)
+    other = MemorySimCache(scene, make_chunks(scene, 1), 2, dust=False, particles=False)
+    sim.frame = other.frame  # frames written for another fracture
+    with pytest.raises(PlanoError, match="chunk positions"):
+        render_frame(scene, sim, 1001, TINY)

@@ -294,6 +294,15 @@ class Renderer:
             return
         if fi.chunk_positions is None:
             raise PlanoError("the renderer was given sim chunks but no chunk transforms for this frame")
+        n = self.chunks.count
+        for name, a in (("positions", fi.chunk_positions), ("rotations", fi.chunk_rotations),
+                        ("next positions", fi.other_positions), ("next rotations", fi.other_rotations)):
+            if a is None or len(a) != n:
+                got = "none" if a is None else len(a)
+                raise PlanoError(
+                    f"the sim frame has {got} chunk {name} but the sim has {n} chunks; the cache is inconsistent "
+                    "(a frame from another run?): delete the sim folder and run the sim again"
+                )
         self.xf_cur.write(geo.quat_to_matrices(fi.chunk_positions, fi.chunk_rotations).tobytes())
         self.xf_other.write(geo.quat_to_matrices(fi.other_positions, fi.other_rotations).tobytes())
 
