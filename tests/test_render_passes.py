@@ -211,3 +211,23 @@ def test_sim_frame_with_the_wrong_chunk_count_is_a_clear_error():
     sim.frame = other.frame  # frames written for another fracture
     with pytest.raises(PlanoError, match="chunk positions"):
         render_frame(scene, sim, 1001, TINY)
+
+
+def test_sky_motion_follows_a_pan():
+    n = 2
+    pos = np.tile([12.0, -75.0, 8.0], (n, 1))
+    tgt = np.array([[0.0, 0.0, 20.0], [6.0, 0.0, 21.0]])  # the camera pans right and tilts up a little
+    scene = fixture_scene(frames=n, width=W, height=H, camera_positions=pos, camera_targets=tgt)
+    p = render_frame(scene, None, 1001, TINY)
+    sky = p["depth"][..., 0] == 0
+    ys, xs = np.nonzero(sky)
+    rig = scene.camera
+    P = rig.projection_matrix(0)
+    xn, yn = (xs + 0.5) / W * 2 - 1, 1 - (ys + 0.5) / H * 2
+    d_cam = np.c_[xn / P[0, 0], yn / P[1, 1], -np.ones_like(xn)]
+    d_world = d_cam @ rig.view_matrix(0)[:3, :3]  # rotation only (transpose of the inverse)
+    far = pos[0] + 1e5 * d_world / np.linalg.norm(d_world, axis=1, keepdims=True)
+    expected = rig.project(1, far)[:, :2] - rig.project(0, far)[:, :2]
+    got = p["motion"][ys, xs]
+    assert np.abs(expected[:, 0]).mean() > 2.0
+    assert np.median(np.linalg.norm(got - expected, axis=1)) < 0.05

@@ -161,12 +161,14 @@ class Renderer:
                                             fragment_shader=_src("empty.frag", False))
         for name in ("dust", "compose", "dof", "motion_blur", "flare", "add_flare"):
             p[name] = ctx.program(vertex_shader=_src("fullscreen.vert", False), fragment_shader=_src(f"{name}.frag"))
+        p["sky_motion"] = ctx.program(vertex_shader=_src("fullscreen_far.vert", False),
+                                      fragment_shader=_src("sky_motion.frag", False))
         p["light_volume"] = ctx.compute_shader(_src("light_volume.comp"))
         self.progs = p
         for prog in p.values():
             self._keep(prog)
         self.fullscreen = {n: self._keep(ctx.vertex_array(p[n], [])) for n in
-                           ("dust", "compose", "dof", "motion_blur", "flare", "add_flare")}
+                           ("dust", "compose", "dof", "motion_blur", "flare", "add_flare", "sky_motion")}
 
     def _upload_geometry(self) -> None:
         ctx, p = self.ctx, self.progs
@@ -396,6 +398,14 @@ class Renderer:
             _set(prog, "u_object_base", len(self.scene.parts) + 1)
             _set(prog, "u_material_base", geo.PARTICLE_MATERIAL_BASE)
             gvao.render(vertices=24, instances=n_p)
+        # the sky: where nothing was drawn, motion vectors from the camera's rotation
+        prog = self.progs["sky_motion"]
+        _set(prog, "u_inv_viewproj", _mat(np.linalg.inv(vp)))
+        _set(prog, "u_viewproj_other", _mat(ovp))
+        _set(prog, "u_size", (float(w), float(h)))
+        _set(prog, "u_motion_sign", sign)
+        ctx.depth_func = "<="
+        self.fullscreen["sky_motion"].render(vertices=3)
         ctx.depth_func = "<"
         ctx.disable(ctx.DEPTH_TEST)
 
