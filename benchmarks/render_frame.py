@@ -112,7 +112,10 @@ def time_shot(n: int, quality: str, record: bool) -> None:
     if record:
         results = ROOT / "benchmarks" / "RESULTS.md"
         text = results.read_text() if results.exists() else "# Benchmarks\n"
-        results.write_text(text + f"\n{dt.date.today()}: {msg}\n")
+        head = "\n## render: a whole shot (benchmarks/render_frame.py --shot 120)\n\n"
+        if head not in text:
+            text += head + "`render_shot` over 120 frames, EXRs written on a second thread, same scene:\n\n"
+        results.write_text(text.rstrip("\n") + f"\n- {dt.date.today()}: {msg}\n")
 
 
 if __name__ == "__main__":

@@ -603,9 +603,8 @@ class Renderer:
         w, h = self.size
         ss = self.settings.supersample
 
-        def read(t, comp=4, dtype="f4"):
-            a = np.frombuffer(t.read(), dtype=np.float32 if dtype == "f4" else np.float16).reshape(h, w, comp)
-            return a[::-1].astype(np.float32)
+        def read(t, comp=4):
+            return np.frombuffer(t.read(), dtype=np.float32).reshape(h, w, comp)[::-1]
 
         color = read(color_tex)
         aux = read(self.t_aux)

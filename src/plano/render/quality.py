@@ -79,7 +79,7 @@ def render_settings(quality: str, width: int, height: int, **overrides) -> Rende
         # 2x2 supersampling up to UHD; above that (8K) one sample, or the buffers outgrow the machine's memory
         ss = 2 if width * height <= 3840 * 2160 else 1
         base = dict(quality="final", width=width, height=height, supersample=ss, shadow_map_px=4096,
-                    shadow_taps=16, ao_samples=12, dust_steps=96, dust_half_res=False, dust_light_steps=48,
+                    shadow_taps=16, ao_samples=12, dust_steps=64, dust_half_res=ss > 1, dust_light_steps=48,
                     motion_blur_samples=12, dof_samples=32, max_coc_px=48.0)
     base.update(overrides)
     return RenderSettings(**base)
