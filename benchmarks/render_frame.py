@@ -90,8 +90,10 @@ def main() -> None:
         if head not in text:
             text += (head + f"Machine: {os.cpu_count()} cores (shared with other jobs: the load average is recorded), {renderer_name()}, {platform.python_version()}.\n\n"
                      "| date | quality | scene | time per frame | CPU ms per pass | machine load, setup |\n|---|---|---|---|---|---|\n")
-        text += line.replace(" | setup", f" | load {os.getloadavg()[0]:.1f}, setup") + "\n"
-        results.write_text(text)
+        row = line.replace(" | setup", f" | load {os.getloadavg()[0]:.1f}, setup")
+        shot_head = "\n## render: a whole shot"
+        first, sep, rest = text.partition(shot_head)
+        results.write_text(first.rstrip("\n") + "\n" + row + "\n" + (sep + rest if sep else ""))
 
 
 def time_shot(n: int, quality: str, record: bool) -> None:
