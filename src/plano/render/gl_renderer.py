@@ -528,7 +528,7 @@ class Renderer:
         _set(prog, "u_time", float(fi.time_s))
         wind = np.asarray(self.scene.sky.wind_m_s, np.float64) * 0.02
         _set(prog, "u_wind", tuple(-wind))
-        _set(prog, "u_noise_scale", float(1.0 / max(8.0 * grid.cell_m, 1e-3)))
+        _set(prog, "u_noise_scale", float(1.0 / max(12.0 * grid.cell_m, 1e-3)))
         _set(prog, "u_frame_seed", float(fi.index % 97) * 1.37)
         self.fbo_dust.use()
         self.fullscreen["dust"].render(vertices=3)
