@@ -163,12 +163,13 @@ class Renderer:
             p[name] = ctx.program(vertex_shader=_src("fullscreen.vert", False), fragment_shader=_src(f"{name}.frag"))
         p["sky_motion"] = ctx.program(vertex_shader=_src("fullscreen_far.vert", False),
                                       fragment_shader=_src("sky_motion.frag", False))
+        p["pack"] = ctx.program(vertex_shader=_src("fullscreen.vert", False), fragment_shader=_src("pack.frag", False))
         p["light_volume"] = ctx.compute_shader(_src("light_volume.comp"))
         self.progs = p
         for prog in p.values():
             self._keep(prog)
         self.fullscreen = {n: self._keep(ctx.vertex_array(p[n], [])) for n in
-                           ("dust", "compose", "dof", "motion_blur", "flare", "add_flare", "sky_motion")}
+                           ("dust", "compose", "dof", "motion_blur", "flare", "add_flare", "sky_motion", "pack")}
 
     def _upload_geometry(self) -> None:
         ctx, p = self.ctx, self.progs
@@ -235,6 +236,12 @@ class Renderer:
         self.t_ping, self.t_pong = tex(), tex()
         self.fbo_ping = self._keep(ctx.framebuffer([self.t_ping]))
         self.fbo_pong = self._keep(ctx.framebuffer([self.t_pong]))
+        if s.supersample > 1:  # the delivered size, for packing the passes before reading them back
+            size = (s.width, s.height)
+            self.t_packed = [tex(size=size) for _ in range(4)]
+            for t in self.t_packed:
+                t.filter = (ctx.NEAREST, ctx.NEAREST)
+            self.fbo_pack = self._keep(ctx.framebuffer(self.t_packed))
         fw, fh = max(1, w // 4), max(1, h // 4)
         self.t_flare = tex(dtype="f2", size=(fw, fh))
         self.fbo_flare = self._keep(ctx.framebuffer([self.t_flare]))
@@ -606,22 +613,24 @@ class Renderer:
         def read(t, comp=4):
             return np.frombuffer(t.read(), dtype=np.float32).reshape(h, w, comp)[::-1]
 
-        color = read(color_tex)
-        aux = read(self.t_aux)
-        pos = read(self.t_pos)
-        ids = read(self.t_ids)
-        if ss > 1:
-            H, W = h // ss, w // ss
-
-            def avg(a):
-                return a.reshape(H, ss, W, ss, a.shape[-1]).mean(axis=(1, 3))
-
-            def pick(a):
-                return a[0::ss, 0::ss]
-
-            color, dust, motion = avg(color), avg(aux[..., 3:4]), avg(ids[..., 2:4]) / ss
-            normal, depth, idv = pick(aux[..., 0:3]), pick(pos[..., 3:4]), pick(ids[..., 0:2])
+        if ss > 1:  # average / pick on the GPU, read the delivered size
+            prog = self.progs["pack"]
+            for unit, (name, t) in enumerate((("u_color", color_tex), ("u_aux", self.t_aux), ("u_pos", self.t_pos),
+                                              ("u_ids", self.t_ids))):
+                t.use(unit)
+                _set(prog, name, unit)
+            _set(prog, "u_ss", int(ss))
+            self.fbo_pack.use()
+            self.fullscreen["pack"].render(vertices=3)
+            w, h = self.settings.width, self.settings.height
+            color, dis, nrm, mot = (read(t) for t in self.t_packed)
+            dust, motion = dis[..., 3:4], mot[..., 0:2]
+            normal, depth, idv = nrm[..., 0:3], dis[..., 0:1], dis[..., 1:3]
         else:
+            color = read(color_tex)
+            aux = read(self.t_aux)
+            pos = read(self.t_pos)
+            ids = read(self.t_ids)
             dust, motion = aux[..., 3:4], ids[..., 2:4]
             normal, depth, idv = aux[..., 0:3], pos[..., 3:4], ids[..., 0:2]
         out = {
