@@ -55,7 +55,7 @@ void main() {
         vec3 uvw = (p - u_box_min) / u_box_size;
         vec2 ds = texture(u_density, uvw).rg;   // density kg/m^3, smoke fraction
         float d = ds.r;
-        if (d <= 1e-5) continue;
+        if (d * u_ext <= 1e-5) continue;   // thinner than 1e-5 per metre: nothing to see
         float n = texture(u_noise, p * u_noise_scale + u_wind * u_time).r;
         float n2 = texture(u_noise, p * u_noise_scale * 2.3 - u_wind * u_time * 1.7).r;
         d *= clamp(1.9 * n + 0.9 * n2 - 0.75, 0.0, 2.0) * 1.3;   // billows: noise carves the grid's smooth blobs
