@@ -52,6 +52,13 @@ def test_shot_writes_exrs_that_openimageio_reads_and_resumes(tmp_path):
     assert all(is_complete(p) for p in paths)
     assert paths[1].stat().st_mtime_ns == 1  # untouched
     assert paths[2].stat().st_size > 1000
+    # other settings (another quality): the frames are rendered again
+    other = TINY.model_copy(update={"dust_steps": 20})
+    render_shot(scene, sim, None, tmp_path, "SH010", other)
+    assert paths[1].stat().st_mtime_ns != 1
+    assert render_shot(scene, sim, None, tmp_path, "SH010", other, progress=lambda f, m: calls.append(m))
+    assert "already" in calls[-1]
+    render_shot(scene, sim, None, tmp_path, "SH010", TINY)
     # nothing left to do: returns at once with every path
     done = []
     assert render_shot(scene, sim, None, tmp_path, "SH010", TINY, progress=lambda f, m: done.append(m)) == paths

@@ -72,15 +72,20 @@ def read_passes(path: str | Path) -> dict[str, np.ndarray]:
     return out
 
 
-def is_complete(path: str | Path) -> bool:
-    """True when the file exists and its header lists every channel (a finished frame from an earlier run)."""
+def is_complete(path: str | Path, settings_key: str | None = None) -> bool:
+    """True when the file exists, its header lists every channel and, when ``settings_key`` is given, it was
+    rendered with those settings (header attribute ``plano/settings``): a finished frame from an earlier run."""
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return False
     try:
         OpenEXR = _openexr()
         with OpenEXR.File(str(path), header_only=True) as f:
-            names = {c.name for c in f.parts[0].header["channels"]}
+            header = f.parts[0].header
+            names = {c.name for c in header["channels"]}
+            key = header.get("plano/settings")
+        if settings_key is not None and key != settings_key:
+            return False
         return set(CHANNELS) <= names
     except Exception:  # noqa: BLE001 - unreadable means not complete
         return False

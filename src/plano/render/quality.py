@@ -56,6 +56,13 @@ class RenderSettings(BaseModel):
     exr_compression: Literal["zip", "zips", "piz", "none"] = "zips"
 
 
+def settings_key(settings: RenderSettings) -> str:
+    """A short stable hash of the settings (stored in every EXR, so a re-run with other settings re-renders)."""
+    import hashlib
+
+    return hashlib.sha256(settings.model_dump_json().encode()).hexdigest()[:16]
+
+
 def even(n: float) -> int:
     return max(2, int(round(n / 2.0)) * 2)
 

@@ -17,7 +17,7 @@ import numpy as np
 from plano.errors import PlanoError
 from plano.render.exr import is_complete, write_passes
 from plano.render.gl_renderer import FrameInput, Renderer
-from plano.render.quality import RenderSettings, render_settings
+from plano.render.quality import RenderSettings, render_settings, settings_key
 from plano.scene.model import Scene
 
 Progress = Callable[[float, str], None]
@@ -134,7 +134,8 @@ def render_shot(scene: Scene, sim, spec, out_dir: str | Path, name: str, quality
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [frame_path(out_dir, name, f) for f in wanted]
-    todo = [(f, p) for f, p in zip(wanted, paths) if not is_complete(p)]
+    key = settings_key(settings)
+    todo = [(f, p) for f, p in zip(wanted, paths) if not is_complete(p, key)]
     if not todo:
         progress(1.0, f"{len(paths)} frames already rendered")
         return paths
@@ -142,7 +143,7 @@ def render_shot(scene: Scene, sim, spec, out_dir: str | Path, name: str, quality
     progress(0.0, f"{skipped} frames already there" if skipped else "uploading the scene")
     renderer = Renderer(scene, settings, sim.chunks if sim is not None else None)
     sim_frames = _SimFrames(sim) if sim is not None else None
-    attrs = {"plano/quality": settings.quality, "plano/shot": name}
+    attrs = {"plano/quality": settings.quality, "plano/shot": name, "plano/settings": key}
     t0 = time.perf_counter()
     # the EXR of frame n is compressed and written on a second thread while frame n+1 renders
     pending: Future | None = None
