@@ -137,9 +137,9 @@ void main() {
         col += fr * env * (1.0 - rough * 0.5) * spec_occ;
         if (trans > 0.0) {
             // glass: a dark room behind, some rooms lit, tinted by the glass
-            vec3 room = mix(vec3(0.015, 0.014, 0.012), vec3(0.9, 0.72, 0.5) * 0.8, E.b);
-            vec3 tint = mix(vec3(1.0), albedo / max(max(albedo.r, albedo.g), max(albedo.b, 1e-3)), 0.5);
-            col += (1.0 - F) * trans * room * tint * 0.6;
+            vec3 room = mix(vec3(0.012, 0.012, 0.011), vec3(0.78, 0.72, 0.62), E.b);
+            vec3 tint = mix(vec3(1.0), albedo / max(max(albedo.r, albedo.g), max(albedo.b, 1e-3)), 0.3);
+            col += (1.0 - F) * trans * room * tint * 0.5;
         }
         float dist = length(P.xyz - u_cam_pos);
         float T = exp(-u_haze * dist);

@@ -138,6 +138,7 @@ void main() {
         float h = hash21(id + 0.5);
         interior = h > 0.94 ? 0.3 + 0.3 * hash21(id + 3.0) : 0.06 * h;   // a few rooms lit, blinds in some
         if (h > 0.6 && h < 0.72) interior = 0.12 + 0.1 * step(0.5, fract(f.y * 12.0)) * AA(0.1);
+        interior *= 0.55 + 0.7 * smoothstep(0.1, 1.0, f.y / pane.y);   // ceiling lights: brighter at the top
         dn += vec3(hash21(id) - 0.5, hash21(id + 9.0) - 0.5, 0.0) * 0.04;
         if (frame > 0.5) {
             albedo = vec3(0.06, 0.06, 0.065);
