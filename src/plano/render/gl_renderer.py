@@ -536,6 +536,7 @@ class Renderer:
         wind = np.asarray(self.scene.sky.wind_m_s, np.float64) * 0.02
         _set(prog, "u_wind", tuple(-wind))
         _set(prog, "u_noise_scale", float(1.0 / max(12.0 * grid.cell_m, 1e-3)))
+        _set(prog, "u_powder_m", float(2.0 * grid.cell_m))
         _set(prog, "u_frame_seed", float(fi.index % 97) * 1.37)
         self.fbo_dust.use()
         self.fullscreen["dust"].render(vertices=3)

@@ -19,6 +19,7 @@ uniform float u_g;
 uniform float u_time;
 uniform vec3 u_wind;
 uniform float u_noise_scale;
+uniform float u_powder_m;       // depth over which the powder effect builds (a few cells)
 uniform float u_frame_seed;
 layout(location = 0) out vec4 o_dust;
 
@@ -62,7 +63,10 @@ void main() {
         float sigma = d * u_ext;
         if (sigma <= 1e-6) continue;
         vec4 lv = texture(u_light, uvw);
-        vec3 S = mix(u_albedo, u_smoke_albedo, ds.g) * (u_sun_rgb * (lv.r * lv.b) * ph * (1.0 - 0.7 * u_cloud) + amb * lv.g * (1.0 + u_cloud));
+        // "powder": light scattered out of a billow's sunlit skin before it reaches the inside makes dense
+        // regions darker towards the sun than thin ones, which gives front-lit clouds their relief
+        float powder = mix(1.0, 1.0 - exp(-2.0 * sigma * u_powder_m), 0.6);
+        vec3 S = mix(u_albedo, u_smoke_albedo, ds.g) * (u_sun_rgb * (lv.r * lv.b) * ph * powder * (1.0 - 0.7 * u_cloud) + amb * lv.g * (1.0 + u_cloud));
         float e = exp(-sigma * dt);
         L += T * S * (1.0 - e);
         T *= e;
