@@ -121,8 +121,12 @@ void main() {
         float speck = mix(0.5, hash21(floor(uv * 60.0)), AA(0.06));
         float patchy = smoothstep(0.55, 0.7, tfbm(uv * 0.08 + 5.0));
         float crack = (1.0 - smoothstep(0.0, 0.012, abs(tfbm2(uv * 1.7) - 0.5))) * AA(0.3) * smoothstep(0.5, 0.7, tfbm(uv * 0.2 + 3.0));
-        albedo = base * (0.85 + 0.3 * speck) * (0.85 + 0.3 * mid) * (1.0 - 0.25 * patchy) * (1.0 - 0.4 * crack);
-        rough = clamp(rough - 0.15 * patchy, 0.3, 1.0);
+        float worn = tfbm2(uv * 0.05 + 1.3);                                   // sun-bleached, worn lighter
+        float repair = smoothstep(0.6, 0.62, tfbm(uv * 0.03 + 7.0));             // newer, darker repair patches
+        float stain = smoothstep(0.55, 0.8, tfbm2(uv * 0.4 + 2.0));             // oil and water stains
+        albedo = base * (0.85 + 0.3 * speck) * (0.8 + 0.4 * mid) * (1.0 - 0.25 * patchy) * (1.0 - 0.4 * crack);
+        albedo *= (0.8 + 0.9 * smoothstep(0.35, 0.75, worn)) * (1.0 - 0.35 * repair) * (1.0 - 0.3 * stain);
+        rough = clamp(rough - 0.15 * patchy - 0.2 * stain, 0.3, 1.0);
     } else if (kind == 8) {                       // paving slabs
         vec2 b = uv / 0.6;
         vec2 f = fract(b), id = floor(b);
