@@ -85,8 +85,12 @@ void main() {
             float drip = smoothstep(0.5, 0.85, streak) * (0.6 + 0.4 * tfbm(vec2(uv.x * 9.0, uv.y * 0.5)));
             albedo *= 1.0 - 0.35 * drip;
             rough = min(1.0, rough + 0.05 * drip);
-        } else {
-            albedo *= 0.85 + 0.25 * mid;
+        } else {   // flat concrete (slab tops, plazas, ground): pours, joints, weathering at every scale
+            albedo *= (0.85 + 0.25 * mid) * (0.7 + 0.6 * smoothstep(0.3, 0.7, tfbm2(uv * 0.02 + 4.0)));
+            float pour = hash21(floor(uv / 6.0));                                  // 6 m pours, each a shade off
+            float joint = max(line(uv.x, 6.0, 0.02), line(uv.y, 6.0, 0.02)) * AA(0.5);
+            albedo *= (0.92 + 0.16 * mix(0.5, pour, AA(3.0))) * (1.0 - 0.35 * joint);
+            cavity *= 1.0 - 0.4 * joint;
         }
     } else if (kind == 3) {                       // brick with mortar courses
         vec2 b = uv / vec2(0.225, 0.075);
