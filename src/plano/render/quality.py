@@ -53,7 +53,7 @@ class RenderSettings(BaseModel):
     """Horizontal streak flares on bright highlights, only when the lens is anamorphic."""
     exposure_ev: float = 0.0
     """Scales the beauty by 2**ev (scene-linear; 0 leaves the physically based values)."""
-    exr_compression: Literal["zip", "zips", "piz", "none"] = "zips"
+    exr_compression: Literal["zip", "zips", "piz", "none"] = "zip"
 
 
 def settings_key(settings: RenderSettings) -> str:
