@@ -159,6 +159,12 @@ void main() {
     } else if (kind == 10) {                      // paper
         albedo = base * (0.9 + 0.2 * hash21(floor(v_rest.xy * 40.0)));
     }
+    if ((kind == 1 || kind == 2 || kind == 4 || kind == 6) && vertical) {
+        // weathering at the scale of the building (metres to tens of metres): runoff bands and damp patches
+        // that still read from across the street
+        float band = tfbm2(vec2(uv.x * 0.12, uv.y * 0.025) + 9.0);
+        albedo *= 0.8 + 0.35 * smoothstep(0.3, 0.7, band);
+    }
     if (kind != 9 && kind != 7 && kind != 8 && v_rest.z < 2.0 && vertical) {
         albedo *= mix(0.72, 1.0, smoothstep(0.0, 2.0, v_rest.z));   // grime near the ground
     }
