@@ -255,6 +255,9 @@ class Renderer:
         lo, hi = hb[0] - margin, hb[1] + margin
         lo[2], hi[2] = min(lo[2], 0.0) - 1.0, hi[2] + 2.0
         sun = np.asarray(sc.sun.direction, np.float64)
+        if sun.shape != (3,) or not np.all(np.isfinite(sun)) or np.linalg.norm(sun) < 1e-9:
+            raise PlanoError(f"the sun direction is {sun.tolist()}; expected a unit vector towards the sun "
+                             "(rebuild the scene with `plano scene`)")
         sun = sun / np.linalg.norm(sun)
         if sun[2] < 0.02:  # the sun under the horizon still needs a light camera; light from just above
             sun = np.array([sun[0], sun[1], 0.02])
