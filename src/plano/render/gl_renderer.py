@@ -442,6 +442,7 @@ class Renderer:
         _set(prog, "u_inv_viewproj", _mat(inv_vp))
         _set(prog, "u_cam_pos", tuple(cam_pos))
         _set(prog, "u_size", (float(w), float(h)))
+        _set(prog, "u_dust_size", tuple(float(v) for v in self.dust_size))
         _set(prog, "u_shadow_texel", 1.0 / s.shadow_map_px)
         _set(prog, "u_shadow_world", float(self.shadow_world_m))
         _set(prog, "u_shadow_taps", int(s.shadow_taps))
