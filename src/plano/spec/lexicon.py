@@ -58,7 +58,7 @@ def add(category: str, phrases: str, sets: dict[str, Any] | None = None, implies
 # ---------------------------------------------------------------- framing
 for size, phrases in {
     "extreme_wide": "extreme wide|extreme wide shot|extreme long shot|extreme long|ultra wide|ultrawide|super wide|"
-                    "very wide|establishing|establishing shot|els|ews|xws|epic wide|vast wide",
+                    "very wide|establishing|establishing shot|wide establishing|wide establishing shot|els|ews|xws|epic wide|vast wide",
     "wide": "wide|wide shot|long shot|ws|ls|full landscape|from a distance",
     "full": "full shot|full body|full length|full figure|fs|cowboy shot",
     "medium": "medium|medium shot|mid shot|midshot|medium wide|mid",
@@ -67,14 +67,15 @@ for size, phrases in {
     "insert": "insert|insert shot|detail shot|extreme close up|extreme closeup|ecu|macro",
 }.items():
     add("shot_size", phrases, {"camera.shot_size": size})
-add("lens", "wide angle|wide angle lens|wideangle", {"camera.focal_length_mm": 24.0})
-add("lens", "ultra wide lens|ultra wide angle|ultra wide angle lens|super wide lens", {"camera.focal_length_mm": 14.0},
-    {"camera.shot_size": "extreme_wide"})
-add("lens", "fisheye|fish eye", {"camera.focal_length_mm": 10.0})
-add("lens", "telephoto|telephoto lens|long lens|tele", {"camera.focal_length_mm": 200.0})
-add("lens", "normal lens|standard lens", {"camera.focal_length_mm": 50.0})
-add("lens", "portrait lens", {"camera.focal_length_mm": 85.0})
-add("lens", "macro lens", {"camera.focal_length_mm": 100.0, "camera.shot_size": "insert"})
+# kinds of lens imply a focal length; a focal length written as a number wins
+add("lens", "wide angle|wide angle lens|wideangle", {}, {"camera.focal_length_mm": 24.0})
+add("lens", "ultra wide lens|ultra wide angle|ultra wide angle lens|super wide lens", {},
+    {"camera.focal_length_mm": 14.0, "camera.shot_size": "extreme_wide"})
+add("lens", "fisheye|fish eye", {}, {"camera.focal_length_mm": 10.0})
+add("lens", "telephoto|telephoto lens|long lens|tele", {}, {"camera.focal_length_mm": 200.0})
+add("lens", "normal lens|standard lens", {}, {"camera.focal_length_mm": 50.0})
+add("lens", "portrait lens", {}, {"camera.focal_length_mm": 85.0})
+add("lens", "macro lens", {"camera.shot_size": "insert"}, {"camera.focal_length_mm": 100.0})
 
 # ---------------------------------------------------------------- angle and height
 for angle, phrases in {
@@ -305,7 +306,7 @@ add("action", "implosion|implode|implodes|imploding|imploded|controlled demoliti
 add("action", "topple|topples|toppling|toppled|tips over|tipping over|tip over|falls over|falling over|fall over|"
     "keels over|keeling over|leans and falls|topples over|toppling over|tilts and falls", {"action.kind": "topple"})
 add("action", "intact|standing|still standing|stands|untouched|undamaged|no destruction|nothing happens|"
-    "stands tall", {"action.kind": "none"})
+    "stands tall|stays standing|remains standing|stays intact|remains intact|stays up", {"action.kind": "none"})
 add("region", "entire structure|entire building|whole building|whole structure|entire thing|whole thing|"
     "entire tower|whole tower|entire block|whole block|entire|whole|completely|all of it",
     {"action.region": "whole"})
@@ -418,7 +419,7 @@ MODIFIERS = frozenset("""
 thick dense huge massive giant enormous heavy black grey gray white billowing swirling rising falling flying
 small large big tiny fine slow fast quick sudden gentle violent violently gently rapid rapidly
 beautiful stunning iconic famous old imposing looming monolithic colossal immense vast dramatically
-extremely super ultra incredibly highly deep bright golden
+extremely super ultra incredibly highly deep bright golden engulfed covered filled shrouded wreathed
 """.split())
 
 NEGATIONS = frozenset({"no", "not", "without", "never", "zero", "none"})
@@ -432,7 +433,7 @@ _TAILS = {
     "lens": "lens lenses prime primes optics glass",
     "focus": "focus",
     "body": "camera cam cinema footage sensor large format",
-    "format": "format aspect ratio frame",
+    "format": "format aspect ratio frame long duration length clip",
     "resolution": "resolution res",
     "speed": "footage",
     "building": "building buildings structure complex block",
