@@ -23,7 +23,7 @@ CITIES: tuple[City, ...] = (
     # the Americas
     City("Buenos Aires", "Argentina", -34.6037, -58.3816, "America/Argentina/Buenos_Aires", ("CABA",)),
     City("New York", "United States", 40.7128, -74.0060, "America/New_York", ("New York City", "NYC", "Manhattan")),
-    City("Los Angeles", "United States", 34.0522, -118.2437, "America/Los_Angeles", ("L.A.",)),
+    City("Los Angeles", "United States", 34.0522, -118.2437, "America/Los_Angeles"),
     City("Chicago", "United States", 41.8781, -87.6298, "America/Chicago"),
     City("San Francisco", "United States", 37.7749, -122.4194, "America/Los_Angeles"),
     City("Washington, D.C.", "United States", 38.9072, -77.0369, "America/New_York", ("Washington DC", "Washington D.C.", "Washington")),

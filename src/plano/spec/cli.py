@@ -59,20 +59,20 @@ def spec_table(spec: ShotSpec) -> Table:
 
 def print_spec(spec: ShotSpec, console: Console) -> None:
     if spec.prompt:
-        console.print(Text("prompt: ", style="bold") + Text(spec.prompt))
+        console.print(Text("prompt: ", style="bold") + Text(spec.prompt), soft_wrap=True)
     console.print(spec_table(spec))
     frames = spec.format.frames
     console.print(f"{spec.format.frame_count} frames, {frames.start}-{frames.stop - 1}, seed {spec.seed}")
     if spec.unparsed:
         console.print(Text("not understood:", style="bold red"))
         for u in spec.unparsed:
-            console.print(Text(f"  {u}", style="red"))
+            console.print(Text(f"  {u}", style="red"), soft_wrap=True)
     elif spec.prompt:
         console.print(Text("every word was understood", style="green"))
     if spec.notes:
         console.print(Text("notes:", style="bold yellow"))
         for n in spec.notes:
-            console.print(Text(f"  {n}", style="yellow"))
+            console.print(Text(f"  {n}", style="yellow"), soft_wrap=True)
 
 
 def parse(
@@ -91,8 +91,8 @@ def parse(
     Every field of the shot is listed with the words that set it; words plano did not understand are shown in
     red, and its decisions (a later word overriding an earlier one, a typo read as a known word) as notes.
     """
-    console = Console(highlight=False, soft_wrap=False)
-    err = Console(stderr=True, highlight=False)
+    console = Console(highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     if as_json and as_yaml:
         err.print("[bold red]error:[/] choose one of --json and --yaml")
         raise typer.Exit(2)
@@ -123,7 +123,7 @@ def parse(
     else:
         print_spec(spec, console)
         if file is not None:
-            console.print(Text(f"{file} is a valid shot spec", style="green"))
+            console.print(Text(f"{file} is a valid shot spec", style="green"), soft_wrap=True)
         if save is not None:
             console.print(f"saved {save}")
 

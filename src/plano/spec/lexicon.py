@@ -40,6 +40,7 @@ def norm_word(word: str) -> str:
 
 
 def phrase_words(phrase: str) -> tuple[str, ...]:
+    phrase = re.sub(r"(?<![A-Za-z])((?:[A-Za-z]\.){2,})", lambda m: m.group(1).replace(".", ""), phrase)
     return tuple(norm_word(w) for w in re.split(r"[\s\-]+", phrase.replace(".", " ").strip()) if w)
 
 

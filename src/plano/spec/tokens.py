@@ -21,6 +21,7 @@ _TOKEN = re.compile(
   | (?P<res>\d{2,5}\s?[x\u00d7X]\s?\d{2,5}(?![\d.]))
   | (?P<fstop>(?<![A-Za-z0-9])(?:[fFtT]\s?/\s?\d+(?:\.\d+)?|[fT]\d+(?:\.\d+)?)(?![A-Za-z0-9]))
   | (?P<num>['\u2019]?\d+(?:\.\d+)?(?:['\u2019]?[A-Za-z\u00b0%]+)?)
+  | (?P<acronym>(?<![A-Za-z])(?:[A-Za-z]\.){2,})
   | (?P<abbr>(?i:\b(?:st|mt|ft)\.))
   | (?P<word>[^\W\d_]+(?:\d+[^\W\d_]*)*(?:['\u2019][^\W\d_]+)*)
   | (?P<brk>[.,;:!?()\[\]{}"\u201c\u201d\u00ab\u00bb/|\u2026\n\u2014\u2013])
@@ -60,7 +61,9 @@ def tokenize(text: str) -> list[Token]:
         s, e = m.span()
         if kind == "skip":
             continue
-        if kind == "abbr":
+        if kind == "acronym":
+            out.append(Token("word", raw, s, e, norm_word(raw.replace(".", ""))))
+        elif kind == "abbr":
             out.append(Token("word", raw, s, e, norm_word(raw.rstrip("."))))
         elif kind == "word":
             out.append(Token("word", raw, s, e, norm_word(raw)))
