@@ -18,6 +18,12 @@ def test_saved_spec_loads_back_equal(tmp_path, suffix):
     assert load_spec(path) == spec
 
 
+def test_clock_time_and_season_survive_the_round_trip(tmp_path):
+    spec = parse_prompt("winter in Oslo at 3:30pm")
+    assert spec.light.local_time is not None and spec.place.date.month == 12
+    assert load_spec(save_spec(spec, tmp_path / "shot.yaml")) == spec
+
+
 def test_hand_edited_yaml_gives_the_same_shot_with_the_change(tmp_path):
     spec = parse_prompt(PROMPT)
     path = save_spec(spec, tmp_path / "shot.yaml")

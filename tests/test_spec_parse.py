@@ -201,6 +201,14 @@ CASES = [
       "subject.building_type": "school", "place.name": "Chandigarh", "subject.style": "modernist"}, None),
     ("GoPro action cam on a bridge in Lisbon", {"camera.body": "GoPro HERO", "camera.focal_length_mm": 2.92,
                                                "subject.building_type": "bridge", "place.name": "Lisbon"}, None),
+    ("A tall 1920s art deco office tower in New York at golden hour, crane down, 2.39:1",
+     {"subject.storeys": 20, "subject.era": 1920, "subject.style": "art_deco", "place.name": "New York",
+      "camera.movement": "crane", "format.aspect": 2.39}, None),
+    ("a quiet temple in Kyoto at sunrise in the fall",
+     {"light.mood": ("serene",), "place.name": "Kyoto", "light.time_of_day": "dawn",
+      "place.date": dt.date(2026, 9, 22)}, None),
+    ("winter in Buenos Aires", {"place.date": dt.date(2026, 6, 21)}, None),
+    ("winter in Oslo", {"place.date": dt.date(2026, 12, 21)}, None),
     # destruction
     ("The top floors of a 30-storey glass curtain wall office tower in Chicago collapse, debris and glass "
      "shattering, 1.85:1",
@@ -319,6 +327,20 @@ def test_contradiction_is_noted():
     s = parse_prompt("shot on RED Komodo, actually Sony Venice 2")
     assert sum("camera.body" in n and "overrides" in n for n in s.notes) == 1
     assert s.sources["camera.sensor_width_mm"] == ("Sony Venice 2",)
+
+
+def test_refinement_is_not_a_contradiction():
+    s = parse_prompt("an apartment building collapses partially, top floors only")
+    assert s.action.kind == "partial_collapse" and s.action.region == "top_floors"
+    assert not any("overrides" in n for n in s.notes)
+    assert s.unparsed == ()
+
+
+def test_bad_seed_is_a_plano_error():
+    from plano.errors import PlanoError
+
+    with pytest.raises(PlanoError, match="seed"):
+        parse_prompt("wide shot", seed=-1)
 
 
 def test_same_value_twice_is_not_a_contradiction():

@@ -240,6 +240,13 @@ for tod, phrases in {
     "night": "night|nighttime|night time|at night|midnight|moonlight|moonlit|after dark|tonight|darkness",
 }.items():
     add("time", phrases, {"light.time_of_day": tod})
+for season, phrases in {
+    "winter": "winter|wintry|wintery|midwinter|winter day|in winter|dead of winter",
+    "spring": "spring|springtime|in spring|spring day",
+    "summer": "summer|summertime|midsummer|summer day|in summer|high summer",
+    "autumn": "autumn|autumnal|in autumn|in the fall|in fall|fall season|fall foliage|autumn leaves",
+}.items():
+    add("season", phrases, {"place.season": season})
 for weather, phrases in {
     "clear": "clear|clear sky|clear skies|sunny|sunshine|bright sun|blue sky|blue skies|cloudless|fair weather|"
              "bright sunny day|sunlit",
@@ -250,7 +257,7 @@ for weather, phrases in {
     "fog": "fog|foggy|mist|misty|fog bank|low fog",
     "rain": "rain|rainy|raining|rainfall|drizzle|drizzling|downpour|pouring rain|heavy rain|light rain|wet|"
             "wet streets|rain soaked|monsoon",
-    "snow": "snow|snowy|snowing|snowfall|snowstorm|blizzard|sleet|winter snow",
+    "snow": "snow|snowy|snowing|snowfall|snowstorm|blizzard|sleet",
     "storm": "storm|stormy|thunderstorm|lightning|thunder|storm clouds|tempest|hurricane|gale",
 }.items():
     add("weather", phrases, {"light.weather": weather})
@@ -409,7 +416,7 @@ shot shots scene view image picture video footage clip sequence frame moment
 featuring showing shows show depicting depicts capturing captures capture
 building buildings structure structures edifice architecture facade exterior
 lighting light lit
-begins begin starts start suddenly slowly gradually
+begins begin starts start suddenly slowly gradually only render rendering outside inside
 some all any each every one its itself itself
 &
 """.split())
@@ -443,6 +450,7 @@ _TAILS = {
     "era": "era period style",
     "material": "facade walls wall building structure panels slabs",
     "time": "light lighting sun sunlight sky time",
+    "season": "day days season",
     "weather": "day sky skies weather conditions light lighting",
     "mood": "lighting light atmosphere mood tone feel feeling vibe vibes look",
     "action": "down inward inwards itself ground street floor completely slowly suddenly violently sequence",

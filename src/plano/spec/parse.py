@@ -33,6 +33,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from plano.errors import PlanoError
 from plano.spec.lexicon import (
     ENTRIES, FILLERS, LIST_FIELDS, MODIFIERS, NEGATIONS, NUMBER_WORDS, TAIL_PHRASES, TAILS, Entry,
 )
@@ -157,6 +158,11 @@ class _State:
             self.source(path, words)
             return
         old = self.strong.get(path)
+        if path == "action.kind" and old is not None and {old[0], value} == {"collapse", "partial_collapse"}:
+            # "collapses ... partially": a refinement, not a contradiction
+            self.strong[path] = ("partial_collapse", old[1])
+            self.source(path, words)
+            return
         if old is not None and old[0] != value:
             if primary:
                 self.note(f"{path}: '{words}' overrides earlier '{old[1]}'")
@@ -519,6 +525,16 @@ def _build(st: _State, shot: str, seed: int) -> dict[str, Any]:
         if path in st.lists:
             values[path] = tuple(v for v, _ in st.lists[path])
 
+    season = values.pop("place.season", None)
+    if season is not None:
+        lat = values.get("place.latitude", base["place"]["latitude"])
+        north = lat >= 0
+        month_day = {"winter": (12, 21) if north else (6, 21), "summer": (6, 21) if north else (12, 21),
+                     "spring": (3, 20) if north else (9, 22), "autumn": (9, 22) if north else (3, 20)}[season]
+        values["place.date"] = dt.date(base["place"]["date"].year, *month_day)
+        sources["place.date"] = sources.pop("place.season", [])
+        notes.append(f"place.date: {values['place.date'].isoformat()}, {season} in the "
+                     f"{'northern' if north else 'southern'} hemisphere")
     for words in st.unknown_places:
         where = values.get("place.name", base["place"]["name"])
         why = "from the prompt" if "place.name" in values else "the default"
@@ -544,6 +560,8 @@ def parse_prompt(text: str, shot: str = "SEQ010_SH010", seed: int = 0) -> ShotSp
     any text; ``prompt`` is kept as given.
     """
     text = str(text)
+    if not isinstance(seed, int) or seed < 0:
+        raise PlanoError(f"seed must be a whole number >= 0, got {seed!r}")
     st = _State(text=text, toks=tokenize(text))
     _walk(st)
     for _ in range(8):
@@ -576,5 +594,3 @@ def _drop_invalid(st: _State, err: ValidationError) -> bool:
 
 
 __all__ = ["parse_prompt", "frame_size", "resolve_word"]
-
-_ = dt  # datetime values (light.local_time) pass through pydantic as they are
