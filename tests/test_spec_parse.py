@@ -279,6 +279,11 @@ CASES = [
     ("in Paris, in London", {"place.name": "London", "place.latitude": 51.5074}, None),
     ("--ar 16:9 scope", {"format.aspect": 2.39}, None),
     ("50mm then 85mm", {"camera.focal_length_mm": 85.0}, None),
+    ("Cinematic still, 50mm, f/1.4, bokeh, Kodak Portra", {"camera.fstop": 1.4, "look.grade": ("film_grain",),
+                                                         "light.mood": ("cinematic",)}, None),
+    ("\u2014ar 2.39:1 \u2014style raw", {"format.aspect": 2.39, "look.raw": True}, None),
+    ("a tower --ar", {"format.aspect": 16 / 9}, ["--ar"]),
+    ("a tower --ar 21:9 --style cute", {"format.aspect": 21 / 9}, ["--style cute"]),
     # nonsense and odd input
     ("asdf qwerty zzz", {"action.kind": "none"}, ["asdf qwerty zzz"]),
     ("purple elephants dancing on the moon", {}, ["purple elephants dancing", "moon"]),

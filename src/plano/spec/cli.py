@@ -90,6 +90,10 @@ def parse(
 
     Every field of the shot is listed with the words that set it; words plano did not understand are shown in
     red, and its decisions (a later word overriding an earlier one, a typo read as a known word) as notes.
+
+    What the prompt leaves out gets the defaults: 5 s at 24 fps, 1920x1080 at 16:9, a 35 mm lens on an ARRI
+    Alexa 35, Buenos Aires on the March equinox, afternoon, clear sky; no action unless the prompt names one.
+    `plano cities` and `plano cameras` list the places and camera bodies plano knows.
     """
     console = Console(highlight=False)
     err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -95,6 +95,8 @@ add("height", "street level|ground level|at street level|pedestrian view|pedestr
 add("height", "low to the ground|ground hugging|from the ground", {"camera.height_m": 0.4}, {"camera.angle": "low"})
 add("height", "rooftop|from a rooftop|from the rooftop|from a roof|from a neighbouring roof|from a neighboring roof",
     {"camera.height_m": 40.0}, {"camera.angle": "high"})
+add("angle", "pov|pov shot|point of view|point of view shot|first person|first person view|subjective camera",
+    {"camera.angle": "eye_level"}, {"camera.movement": "handheld", "camera.height_m": 1.6})
 add("angle", "flyover|fly over|flying over|fly through|flythrough", {"camera.angle": "aerial", "camera.movement": "tracking"})
 
 # ---------------------------------------------------------------- movement
@@ -120,9 +122,10 @@ add("lens", "anamorphic|anamorphic lens|anamorphic lenses|anamorphics|anamorphic
     {"camera.anamorphic": True, "camera.squeeze": 2.0}, {"format.aspect": 2.39},
     note="camera.squeeze: 2.0 (classic 2x anamorphic) from '{words}'")
 add("lens", "spherical|spherical lens|spherical lenses|spherical glass", {"camera.anamorphic": False, "camera.squeeze": 1.0})
+# depth of field words imply a stop; a stop written as a number (f/1.4) wins
 add("focus", "shallow depth of field|shallow dof|shallow focus|bokeh|creamy bokeh|wide open|blurred background|"
-    "background blur", {"camera.fstop": 1.8})
-add("focus", "deep focus|deep depth of field|everything in focus|sharp throughout", {"camera.fstop": 11.0})
+    "background blur", {}, {"camera.fstop": 1.8})
+add("focus", "deep focus|deep depth of field|everything in focus|sharp throughout", {}, {"camera.fstop": 11.0})
 for body in CAMERA_BODIES:
     sets = {"camera.body": body.name, "camera.sensor_width_mm": body.sensor_width_mm,
             "camera.sensor_height_mm": body.sensor_height_mm}
@@ -169,6 +172,8 @@ for btype, phrases in {
     "house": "house|villa|mansion|cottage|farmhouse|home|bungalow|townhouse",
 }.items():
     add("building", phrases, {"subject.building_type": btype})
+add("building", "factory chimney|industrial chimney|smokestack|chimney stack",
+    {"subject.building_type": "tower", "subject.style": "industrial"})
 add("building", "skyscraper|skyscrapers", {"subject.building_type": "office_tower"}, {"subject.storeys": 40})
 add("building", "supertall|megatall", {}, {"subject.storeys": 90})
 add("storeys", "tall|high rise|highrise|towering|tall building|tall tower", {}, {"subject.storeys": 20})
@@ -262,7 +267,7 @@ for weather, phrases in {
 }.items():
     add("weather", phrases, {"light.weather": weather})
 for mood, phrases in {
-    "cinematic": "cinematic|filmic|movie like",
+    "cinematic": "cinematic|filmic|movie like|film still|cinematic still|movie still",
     "dramatic": "dramatic|drama|dramatic lighting",
     "gritty": "gritty|grit|raw and gritty|grimy",
     "moody": "moody|atmospheric|brooding",
@@ -272,7 +277,7 @@ for mood, phrases in {
     "melancholic": "melancholic|melancholy|sad|somber|sombre|mournful|bleak|desolate|lonely",
     "tense": "tense|suspenseful|tension|thriller",
     "epic": "epic|grand|majestic|monumental|awe inspiring|breathtaking|spectacular",
-    "serene": "serene|calm|peaceful|tranquil|quiet|still",
+    "serene": "serene|calm|peaceful|tranquil|quiet",
     "romantic": "romantic|intimate|tender",
     "nostalgic": "nostalgic|nostalgia|wistful",
     "dreamy": "dreamy|dreamlike|ethereal|surreal",
@@ -379,7 +384,7 @@ for grade, phrases in {
     "cool": "cool|cool tones|cold|cold tones|blue tones|cool colors|cool colours|cold blue|steely blue|icy",
     "high_contrast": "high contrast|contrasty|punchy|crushed blacks|deep blacks|inky blacks",
     "low_contrast": "low contrast|flat|faded|lifted blacks|matte",
-    "film_grain": "film grain|grain|grainy|35mm film|16mm film|super 16|super 8|kodak|kodak vision3|celluloid|"
+    "film_grain": "film grain|grain|grainy|35mm film|16mm film|super 16|super 8|kodak|kodak vision3|kodak portra|portra|ektachrome|kodachrome|fujifilm|cinestill|celluloid|"
                   "shot on film|analog|analogue|film stock|film look",
     "bleach_bypass": "bleach bypass|skip bleach",
     "black_and_white": "black and white|b and w|bw|monochrome|monochromatic|greyscale|grayscale",
@@ -416,7 +421,7 @@ shot shots scene view image picture video footage clip sequence frame moment
 featuring showing shows show depicting depicts capturing captures capture
 building buildings structure structures edifice architecture facade exterior
 lighting light lit
-begins begin starts start suddenly slowly gradually only render rendering outside inside
+begins begin starts start only render rendering outside inside
 some all any each every one its itself itself
 &
 """.split())
@@ -427,7 +432,7 @@ MODIFIERS = frozenset("""
 thick dense huge massive giant enormous heavy black grey gray white billowing swirling rising falling flying
 small large big tiny fine slow fast quick sudden gentle violent violently gently rapid rapidly
 beautiful stunning iconic famous old imposing looming monolithic colossal immense vast dramatically
-extremely super ultra incredibly highly deep bright golden engulfed covered filled shrouded wreathed
+extremely super ultra incredibly highly deep bright golden suddenly slowly gradually quickly engulfed covered filled shrouded wreathed
 """.split())
 
 NEGATIONS = frozenset({"no", "not", "without", "never", "zero", "none"})
