@@ -419,3 +419,10 @@ def test_modifiers_join_the_thing_they_describe():
     assert s.effects == ("smoke",) and s.sources["effects"] == ("thick black smoke",)
     s = parse_prompt("thick black")
     assert "thick black" in s.unparsed
+
+
+def test_unparsed_keeps_the_order_of_the_prompt():
+    s = parse_prompt("purple tower in Japan, 99999mm, --v 6 elephants")
+    assert s.unparsed == ("purple", "Japan", "99999mm", "--v 6", "elephants")
+    assert any("'Japan' is a country" in n and "Tokyo" in n for n in s.notes)
+    assert any("focal_length_mm: 99999 mm is not a lens" in n for n in s.notes)

@@ -34,6 +34,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from plano.errors import PlanoError
+from plano.spec.cities import country_hint
 from plano.spec.lexicon import (
     ENTRIES, FILLERS, LIST_FIELDS, MODIFIERS, NEGATIONS, NUMBER_WORDS, TAIL_PHRASES, TAILS, Entry,
 )
@@ -130,13 +131,20 @@ class _State:
     lists: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)
     sources: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    unparsed: list[str] = field(default_factory=list)
+    unparsed: list[tuple[int, str]] = field(default_factory=list)
+    """(where in the prompt, words): reported in the order they were written."""
     removed_effects: dict[str, str] = field(default_factory=dict)
     seed: int | None = None
     unknown_places: list[str] = field(default_factory=list)
 
     def words(self, a: int, b: int) -> str:
         return self.text[self.toks[a].start:self.toks[b - 1].end]
+
+    def report(self, a: int, b: int) -> str:
+        """Report tokens ``a:b`` as not understood; return their words."""
+        words = self.words(a, b)
+        self.unparsed.append((self.toks[a].start, words))
+        return words
 
     def note(self, line: str) -> None:
         if line not in self.notes:
@@ -150,9 +158,10 @@ class _State:
     def set(self, path: str, value: Any, words: str, primary: bool) -> None:
         if path in LIST_FIELDS:
             values = value if isinstance(value, tuple) else (value,)
+            lst = self.lists.setdefault(path, [])
             for v in values:
-                self.removed_effects.pop(v, None) if path == "effects" else None
-                lst = self.lists.setdefault(path, [])
+                if path == "effects":
+                    self.removed_effects.pop(v, None)  # "no smoke ... then smoke": the later word wins
                 if v not in [x for x, _ in lst]:
                     lst.append((v, words))
             self.source(path, words)
@@ -247,14 +256,14 @@ def _flag(st: _State, i: int) -> int:
         if value is not None and value.kind == "ratio":
             m = read_ratio(value)
             if m.reject or not m.sets or m.sets[0][0] != "format.aspect":
-                a, b = value.text.replace(" ", "").split(":")
+                a, b = value.text.replace(" ", "").replace("\u2236", ":").split(":")
                 r = float(a) / float(b) if float(b) else 0
                 if 0.2 < r <= 5:
                     m = NumberMeaning(0, "format", [("format.aspect", r)])
             if m.sets and m.sets[0][0] == "format.aspect":
                 st.set("format.aspect", m.sets[0][1], st.words(i, i + 2), True)
                 return i + 2
-        st.unparsed.append(st.words(i, i + 2 if value is not None else i + 1))
+        st.report(i, i + 2 if value is not None else i + 1)
         st.note(f"--{name}: expects a ratio such as 16:9, got {value.text if value else 'nothing'}")
         return i + 2 if value is not None else i + 1
     if name == "style":
@@ -262,7 +271,7 @@ def _flag(st: _State, i: int) -> int:
             st.set("look.raw", True, st.words(i, i + 2), True)
             return i + 2
         if value is not None and value.kind == "word":
-            st.unparsed.append(st.words(i, i + 2))
+            st.report(i, i + 2)
             st.note(f"--style {value.text}: plano knows only --style raw")
             return i + 2
     if name in ("seed", "fps", "duration", "dur") and value is not None and value.kind == "num" and value.value is not None:
@@ -280,7 +289,7 @@ def _flag(st: _State, i: int) -> int:
     if name == "no":
         return -(i + 1)  # the caller reads what follows as negated
     end = i + 2 if value is not None and value.kind in ("num", "ratio") else i + 1
-    st.unparsed.append(st.words(i, end))
+    st.report(i, end)
     st.note(f"--{name}: not a flag plano uses (it knows --ar, --style raw, --seed, --fps, --duration, --no)")
     return end
 
@@ -290,7 +299,7 @@ def _apply(st: _State, m: Match, start: int, end: int, negated: bool) -> None:
     for typo, meant in m.typos:
         st.note(f"read '{typo}' as '{meant}'")
     if m.reject:
-        st.unparsed.append(words)
+        st.report(start, end)
         st.note(m.reject)
         return
     if negated and m.category == "effect":
@@ -360,8 +369,7 @@ def _walk(st: _State) -> None:
         if m is not None and m.category == "country":
             flush_mods()
             words = st.words(i, m.end)
-            st.unparsed.append(words)
-            from plano.spec.cities import country_hint
+            st.report(i, m.end)
             hint = country_hint(words)
             st.note(f"place: '{words}' is a country; name a city" + (f" (plano knows {hint})" if hint else ""))
             for k in range(i, m.end):
@@ -427,8 +435,7 @@ def _collect_unknown(st: _State, status: list[str]) -> None:
         groups.append((i, last + 1))
         i = last + 1
     for a, b in groups:
-        words = st.words(a, b)
-        st.unparsed.append(words)
+        words = st.report(a, b)
         prev = next((toks[k] for k in range(a - 1, -1, -1) if status[k] != "filler" or toks[k].kind == "word"), None)
         if prev is not None and prev.kind == "word" and prev.norm in PLACE_PREPOSITIONS and toks[a].capitalised \
                 and toks[a].kind == "word":
@@ -548,7 +555,7 @@ def _build(st: _State, shot: str, seed: int) -> dict[str, Any]:
         notes.append(f"seed: {st.seed} from the prompt's --seed")
     d["sources"] = {k: tuple(v) for k, v in sources.items() if v}
     d["notes"] = tuple(notes)
-    d["unparsed"] = tuple(st.unparsed)
+    d["unparsed"] = tuple(dict.fromkeys(w for _, w in sorted(st.unparsed)))
     return d
 
 
@@ -587,7 +594,7 @@ def _drop_invalid(st: _State, err: ValidationError) -> bool:
                     _, words = store.pop(path)
                     st.sources.pop(path, None)
                     if store is st.strong:
-                        st.unparsed.append(words)
+                        st.unparsed.append((max(st.text.find(words), 0), words))
                     st.note(f"{path}: '{words}' not used: {e['msg']}")
                     dropped = True
     return dropped
