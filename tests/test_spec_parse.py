@@ -284,6 +284,10 @@ CASES = [
     ("\u2014ar 2.39:1 \u2014style raw", {"format.aspect": 2.39, "look.raw": True}, None),
     ("a tower --ar", {"format.aspect": 16 / 9}, ["--ar"]),
     ("a tower --ar 21:9 --style cute", {"format.aspect": 21 / 9}, ["--style cute"]),
+    ("a church circa 1965, frame rate 30, lasting 8 seconds",
+     {"subject.era": 1965, "format.fps": 30.0, "format.duration_s": 8.0}, None),
+    ("built in 1972, at a frame rate of 48, duration 12s, resolution 4K",
+     {"subject.era": 1972, "format.fps": 48.0, "format.duration_s": 12.0, "format.width": 3840}, None),
     # nonsense and odd input
     ("asdf qwerty zzz", {"action.kind": "none"}, ["asdf qwerty zzz"]),
     ("purple elephants dancing on the moon", {}, ["purple elephants dancing", "moon"]),

@@ -407,7 +407,7 @@ for city in CITIES:
 # ---------------------------------------------------------------- understood, sets nothing (always on in plano)
 add("filler", "realistic physics|real physics|accurate physics|physically accurate|physically based|physics based|"
     "physics simulation|simulated physics|real world physics|physically correct|begins to|starts to|begin to|"
-    "start to|in the style of|style of|inspired by|in the manner of|reminiscent of|shot on|shot with|filmed on|"
+    "start to|frame rate|at a frame rate of|in the style of|style of|inspired by|in the manner of|reminiscent of|shot on|shot with|filmed on|"
     "filmed with|captured on|captured with|recorded on|shot in|filmed in|set in|located in|the camera|camera|"
     "as seen from|seen from|we see|you see|there is|there are")
 
@@ -432,7 +432,8 @@ MODIFIERS = frozenset("""
 thick dense huge massive giant enormous heavy black grey gray white billowing swirling rising falling flying
 small large big tiny fine slow fast quick sudden gentle violent violently gently rapid rapidly
 beautiful stunning iconic famous old imposing looming monolithic colossal immense vast dramatically
-extremely super ultra incredibly highly deep bright golden suddenly slowly gradually quickly engulfed covered filled shrouded wreathed
+extremely super ultra incredibly highly deep bright golden suddenly slowly gradually quickly engulfed
+circa ca built constructed erected dating dated duration lasting runtime length framerate rate resolution covered filled shrouded wreathed
 """.split())
 
 NEGATIONS = frozenset({"no", "not", "without", "never", "zero", "none"})

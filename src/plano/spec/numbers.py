@@ -207,6 +207,9 @@ def _meaning(toks: list[Token], i: int, j: int, v: float, unit: str, tok: Token,
     if unit:
         return None
     # a bare number
+    if before in ("rate", "framerate") or (before == "of" and _word(toks, i - 2) in ("rate", "framerate")):
+        if 1 <= v <= 240:
+            return NumberMeaning(j, "format", [("format.fps", v)])
     if integer and 1000 <= v <= 2100:
         return _era(j, v, toks, i)
     if not integer and round(v, 3) in BARE_RATIOS:
