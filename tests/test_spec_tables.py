@@ -48,7 +48,7 @@ def test_required_camera_sensors(name, w, h):
 
 def test_every_camera_alias_is_understood():
     for b in CAMERA_BODIES:
-        for alias in b.aliases:
+        for alias in b.aliases + b.generic_aliases:
             s = parse_prompt(f"shot on {alias}")
             assert s.camera.body == b.name, alias
             assert s.camera.sensor_width_mm == b.sensor_width_mm
@@ -57,3 +57,4 @@ def test_every_camera_alias_is_understood():
 def test_generic_alexa_is_the_alexa_35():
     s = parse_prompt("shot on Arri Alexa")
     assert s.camera.body == "ARRI Alexa 35" and s.camera.sensor_width_mm == 27.99
+    assert any("'Arri Alexa' read as the ARRI Alexa 35" in n for n in s.notes)

@@ -24,11 +24,14 @@ class CameraBody:
     """The lens a fixed-lens camera (a phone) always has; ``None`` for cameras with interchangeable lenses."""
     mode: str = ""
     """The sensor mode the size is for."""
+    generic_aliases: tuple[str, ...] = ()
+    """Phrases that name a family rather than this body ("Arri Alexa"): understood as this body, with a note."""
 
 
 CAMERA_BODIES: tuple[CameraBody, ...] = (
-    CameraBody("ARRI Alexa 35", 27.99, 19.22, ("arri alexa 35", "alexa 35", "arri alexa", "alexa", "arri"),
-               mode="4.6K 3:2 open gate (a bare 'Alexa' means this current Super 35 body)"),
+    CameraBody("ARRI Alexa 35", 27.99, 19.22, ("arri alexa 35", "alexa 35"),
+               mode="4.6K 3:2 open gate (a bare 'Alexa' means this current Super 35 body)",
+               generic_aliases=("arri alexa", "alexa", "arri")),
     CameraBody("ARRI Alexa Mini", 28.25, 18.17, ("arri alexa mini", "alexa mini", "arri mini"), mode="3.4K open gate"),
     CameraBody("ARRI Alexa Mini LF", 36.70, 25.54, ("arri alexa mini lf", "alexa mini lf", "mini lf"), mode="4.5K LF open gate"),
     CameraBody("ARRI Alexa LF", 36.70, 25.54, ("arri alexa lf", "alexa lf"), mode="4.5K LF open gate"),
@@ -47,8 +50,9 @@ CAMERA_BODIES: tuple[CameraBody, ...] = (
     CameraBody("Blackmagic Pocket Cinema Camera 6K", 23.10, 12.99, ("blackmagic pocket", "bmpcc", "pocket 6k", "bmpcc 6k"),
                mode="6K 16:9"),
     CameraBody("Panavision Millennium DXL2", 40.96, 21.60, ("panavision dxl2", "dxl2", "panavision dxl"), mode="8K VV"),
-    CameraBody("Apple iPhone 15 Pro", 9.80, 7.30, ("iphone", "iphone 15 pro", "iphone 15", "apple iphone", "smartphone", "phone camera"),
-               focal_length_mm=6.86, mode="main camera, 1/1.28-inch type (24 mm full-frame equivalent lens)"),
+    CameraBody("Apple iPhone 15 Pro", 9.80, 7.30, ("iphone 15 pro", "iphone 15"),
+               focal_length_mm=6.86, mode="main camera, 1/1.28-inch type (24 mm full-frame equivalent lens)",
+               generic_aliases=("iphone", "apple iphone", "smartphone", "phone camera")),
     CameraBody("GoPro HERO", 6.17, 4.55, ("gopro", "go pro", "action cam", "action camera"), focal_length_mm=2.92,
                mode="1/2.3-inch type"),
     CameraBody("IMAX 15/70 film", 70.41, 52.63, ("imax", "imax camera", "imax film", "imax 70mm"), mode="15-perf 65 mm camera aperture"),
@@ -60,6 +64,6 @@ CAMERA_BODIES: tuple[CameraBody, ...] = (
 def body_by_name(name: str) -> CameraBody:
     key = name.casefold()
     for b in CAMERA_BODIES:
-        if key == b.name.casefold() or key in b.aliases:
+        if key == b.name.casefold() or key in b.aliases or key in b.generic_aliases:
             return b
     raise KeyError(name)

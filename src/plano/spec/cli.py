@@ -148,7 +148,8 @@ def cameras() -> None:
 
     table = Table("camera", "sensor mm", "mode", "say")
     for b in CAMERA_BODIES:
-        table.add_row(b.name, f"{b.sensor_width_mm:.2f} x {b.sensor_height_mm:.2f}", b.mode, ", ".join(b.aliases))
+        table.add_row(b.name, f"{b.sensor_width_mm:.2f} x {b.sensor_height_mm:.2f}", b.mode,
+                      ", ".join(b.aliases + b.generic_aliases))
     Console().print(table)
 
 

@@ -131,6 +131,9 @@ for body in CAMERA_BODIES:
             "camera.sensor_height_mm": body.sensor_height_mm}
     implies = {"camera.focal_length_mm": body.focal_length_mm} if body.focal_length_mm else None
     add("body", "|".join(body.aliases), sets, implies)
+    for generic in body.generic_aliases:
+        add("body", generic, sets, implies, note=f"camera.body: '{{words}}' read as the {body.name}; "
+                                                 "name the model for another one (`plano cameras`)")
 
 # ---------------------------------------------------------------- format
 add("format", "scope|cinemascope|cinema scope|panavision scope|anamorphic widescreen", {"format.aspect": 2.39})
