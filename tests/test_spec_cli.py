@@ -82,3 +82,11 @@ def test_cities_and_cameras_list():
     assert r.exit_code == 0 and "Buenos Aires" in r.output
     r = runner.invoke(app, ["cameras"])
     assert r.exit_code == 0 and "Alexa Mini LF" in r.output
+
+
+def test_words_lists_the_lexicon():
+    r = runner.invoke(app, ["words", "shot_size"])
+    assert r.exit_code == 0, r.output
+    assert "extreme_wide" in r.output and "ultra wide" in r.output
+    r = runner.invoke(app, ["words", "nonsense"])
+    assert r.exit_code != 0

@@ -93,7 +93,7 @@ def parse(
 
     What the prompt leaves out gets the defaults: 5 s at 24 fps, 1920x1080 at 16:9, a 35 mm lens on an ARRI
     Alexa 35, Buenos Aires on the March equinox, afternoon, clear sky; no action unless the prompt names one.
-    `plano cities` and `plano cameras` list the places and camera bodies plano knows.
+    `plano words`, `plano cities` and `plano cameras` list the words, places and camera bodies plano knows.
     """
     console = Console(highlight=False)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -153,8 +153,31 @@ def cameras() -> None:
     Console().print(table)
 
 
+def words(
+    category: Optional[str] = typer.Argument(None, help="Only this kind of word: shot_size, angle, movement, lens, "
+                                             "body, format, building, style, time, weather, mood, action, effect, "
+                                             "look, quality, grade, ..."),
+) -> None:
+    """List the words and phrases plano understands, by kind, with what each sets."""
+    from plano.spec.lexicon import ENTRIES
+
+    by_meaning: dict[tuple[str, str], list[str]] = {}
+    for e in {e.words: e for e in ENTRIES}.values():
+        if e.category in ("filler", "place", "country") or (category and e.category != category):
+            continue
+        what = ", ".join(f"{p}={_show(v)}" for p, v in e.sets + e.implies if not p.startswith("camera.sensor"))
+        by_meaning.setdefault((e.category, what or "(understood)"), []).append(" ".join(e.words))
+    if not by_meaning:
+        raise typer.BadParameter(f"no words of kind {category!r}")
+    table = Table("kind", "sets", "words")
+    for (cat, what), phrases in sorted(by_meaning.items()):
+        table.add_row(cat, what, ", ".join(sorted(phrases)))
+    Console().print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.command("parse")(parse)
     app.command("schema")(schema)
     app.command("cities")(cities)
     app.command("cameras")(cameras)
+    app.command("words")(words)
