@@ -368,6 +368,9 @@ def test_real_words_are_not_typos():
     s = parse_prompt("a horse and a mouse")
     assert s.subject.building_type == "office_tower" and "subject.building_type" not in s.sources
     assert "horse" in unparsed_text(s) and "mouse" in unparsed_text(s)
+    s = parse_prompt("the remaining market, quite a planet, certain factor, subset contract")
+    assert s.light.weather == "clear" and "light.weather" not in s.sources
+    assert s.sources == {} and not any(n.startswith("read '") for n in s.notes)
 
 
 def test_unknown_place_is_reported_not_guessed():

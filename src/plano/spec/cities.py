@@ -21,7 +21,7 @@ class City:
 
 CITIES: tuple[City, ...] = (
     # the Americas
-    City("Buenos Aires", "Argentina", -34.6037, -58.3816, "America/Argentina/Buenos_Aires", ("CABA",)),
+    City("Buenos Aires", "Argentina", -34.6037, -58.3816, "America/Argentina/Buenos_Aires", ("CABA", "Buenos Aries")),
     City("New York", "United States", 40.7128, -74.0060, "America/New_York", ("New York City", "NYC", "Manhattan")),
     City("Los Angeles", "United States", 34.0522, -118.2437, "America/Los_Angeles"),
     City("Chicago", "United States", 41.8781, -87.6298, "America/Chicago"),
@@ -94,7 +94,7 @@ CITIES: tuple[City, ...] = (
     City("Tashkent", "Uzbekistan", 41.2995, 69.2401, "Asia/Tashkent"),
     City("Tbilisi", "Georgia", 41.7151, 44.8271, "Asia/Tbilisi"),
     # Asia and Oceania
-    City("Tokyo", "Japan", 35.6762, 139.6503, "Asia/Tokyo"),
+    City("Tokyo", "Japan", 35.6762, 139.6503, "Asia/Tokyo", ("Tokio",)),
     City("Osaka", "Japan", 34.6937, 135.5023, "Asia/Tokyo"),
     City("Kyoto", "Japan", 35.0116, 135.7681, "Asia/Tokyo"),
     City("Seoul", "South Korea", 37.5665, 126.9780, "Asia/Seoul"),

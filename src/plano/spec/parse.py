@@ -53,6 +53,12 @@ NOT_TYPOS = frozenset({
     "towel", "power", "tower", "lower", "flower", "flowers", "dancer", "dancers", "danger", "dinner",
     "singer", "finger", "ginger", "soldier", "soldiers", "officer", "officers", "walker", "worker", "workers",
     "player", "players", "prayer", "mother", "father", "brother", "sister", "another", "bother",
+    "remaining", "retaining", "though", "quite", "pairs", "proto", "planet", "planets", "walter", "closer",
+    "closed", "larger", "factor", "factors", "situation", "tracked", "stated", "shrinking", "matter", "raising",
+    "county", "settle", "noting", "filed", "titles", "tiling", "marco", "clement", "exploring", "explore",
+    "completed", "throughput", "naturally", "practically", "lengthy", "situated", "station", "stations",
+    "market", "markets", "marked", "smoker", "smokers", "dusted", "tower", "towers", "tennis", "dennis",
+    "printer", "paint", "painting", "painted", "painter", "winter", "winner", "dinner", "mirror", "fighter",
 })
 
 _INDEX: dict[str, list[Entry]] = {}
@@ -61,12 +67,16 @@ for _e in {e.words: e for e in ENTRIES}.values():  # a later entry with the same
 for _lst in _INDEX.values():
     _lst.sort(key=lambda e: -len(e.words))
 _VOCAB = frozenset(w for e in ENTRIES for w in e.words)
-_FUZZY_VOCAB = tuple(sorted(w for w in _VOCAB if len(w) >= 5 and w.isalpha()))
+# typo targets: words of entries that set something (not of function-word phrases), five letters or more
+_FUZZY_VOCAB = tuple(sorted({w for e in ENTRIES if e.category != "filler" for w in e.words
+                             if len(w) >= 5 and w.isalpha()}))
 _TAIL_WORDS = frozenset().union(*TAILS.values())
 
 
-def _damerau(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment edit distance (a swap of two letters counts once); stops early past ``limit``."""
+def _damerau(a: str, b: str, limit: int, sub_cost: int = 2) -> int:
+    """Optimal-string-alignment edit distance: a missing, extra or swapped letter costs 1, a wrong letter
+    ``sub_cost`` (typos drop, double or swap letters far more often than real words differ by one letter,
+    "factor"/"factory" aside). Stops early past ``limit``."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     prev2: list[int] = []
@@ -74,7 +84,7 @@ def _damerau(a: str, b: str, limit: int) -> int:
     for i in range(1, len(a) + 1):
         cur = [i] + [0] * len(b)
         for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
+            cost = sub_cost if a[i - 1] != b[j - 1] else 0
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
@@ -82,6 +92,14 @@ def _damerau(a: str, b: str, limit: int) -> int:
             return limit + 1
         prev2, prev = prev, cur
     return prev[-1]
+
+
+def _swapped(a: str, b: str) -> bool:
+    """``a`` is ``b`` with two neighbouring letters swapped."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [k for k in range(len(a)) if a[k] != b[k]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 @lru_cache(maxsize=8192)
@@ -95,10 +113,13 @@ def resolve_word(w: str) -> tuple[str, bool] | None:
             return stem, False
     if len(w) < 5 or not w.isalpha() or w in FILLERS or w in MODIFIERS or w in NOT_TYPOS or w in _TAIL_WORDS:
         return None
-    limit = 2 if len(w) >= 8 else 1
+    # five letters: only two swapped letters ("nigth"); six or more: one typo; nine or more: two
+    limit = 2 if len(w) >= 9 else 1
     best, best_d, tie = None, limit + 1, False
     for cand in _FUZZY_VOCAB:
         if cand[0] != w[0] or abs(len(cand) - len(w)) > limit:
+            continue
+        if len(w) == 5 and not _swapped(w, cand):
             continue
         d = _damerau(w, cand, limit)
         if d < best_d:
