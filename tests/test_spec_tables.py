@@ -39,7 +39,7 @@ def test_every_city_and_alias_is_understood():
 
 @pytest.mark.parametrize("name, w, h", [
     ("ARRI Alexa 35", 27.99, 19.22), ("ARRI Alexa Mini LF", 36.70, 25.54), ("ARRI Alexa 65", 54.12, 25.58),
-    ("RED V-Raptor 8K VV", 40.96, 21.60), ("Sony Venice 2 8.6K", 36.2, 24.1),
+    ("RED V-Raptor 8K VV", 40.96, 21.60), ("Sony Venice 2 8.6K", 35.94, 23.96),
 ])
 def test_required_camera_sensors(name, w, h):
     b = body_by_name(name)

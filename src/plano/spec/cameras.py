@@ -3,8 +3,12 @@
 The scene stage turns sensor width and focal length into the field of view, so these numbers matter:
 a 35 mm lens on an Alexa 65 sees about twice as wide as on a Super 35 camera.
 
-Sources: manufacturer specification sheets. ARRI Alexa 35 (27.99 x 19.22 mm, 4.6K 3:2 open gate) was
-checked against ARRI's own forum answer; the others are the published figures for the sensor mode named.
+Sources: ARRI Alexa 35 (27.99 x 19.22 mm, 4.6K 3:2 open gate) from ARRI's own forum answer; the Alexa Mini,
+LF / Mini LF, 65, RED V-Raptor, Monstro, Komodo, Sony Venice and Venice 2, FX3, Canon C300 Mark II, Blackmagic
+URSA Mini Pro 4.6K G2 and Pocket 6K figures checked against the open Camera Sensor Database
+(EmberLightVFX/Camera-Sensor-Database) for the sensor mode named. Sony quotes the Venice 2 8K imager as
+36.2 x 24.1 mm; the area it records in 8.6K 3:2 is 35.94 x 23.96 mm, which is what sets the field of view.
+iPhone, GoPro, IMAX and the generic formats are nominal sizes.
 A bare "Arri Alexa" (or "Alexa") means the current ARRI Super 35 body, the Alexa 35.
 """
 
@@ -40,13 +44,13 @@ CAMERA_BODIES: tuple[CameraBody, ...] = (
                mode="8K VV 17:9"),
     CameraBody("RED Monstro 8K VV", 40.96, 21.60, ("red monstro", "monstro"), mode="8K VV 17:9"),
     CameraBody("RED Komodo 6K", 27.03, 14.26, ("red komodo", "komodo"), mode="6K 17:9"),
-    CameraBody("Sony Venice 2 8.6K", 36.20, 24.10, ("sony venice 2", "venice 2"), mode="8.6K 3:2 full frame"),
-    CameraBody("Sony Venice", 36.00, 24.00, ("sony venice", "venice 1"), mode="6K 3:2 full frame"),
+    CameraBody("Sony Venice 2 8.6K", 35.94, 23.96, ("sony venice 2", "venice 2"), mode="8.6K 3:2 full frame"),
+    CameraBody("Sony Venice", 35.90, 24.00, ("sony venice", "venice 1"), mode="6K 3:2 full frame"),
     CameraBody("Sony FX3", 35.60, 23.80, ("sony fx3", "fx3"), mode="full frame"),
-    CameraBody("Canon EOS C300 Mark III", 26.20, 13.80, ("canon c300", "c300", "canon eos c300", "c300 mark iii"),
-               mode="4K Super 35 DGO"),
-    CameraBody("Blackmagic URSA Mini Pro 12K", 27.03, 14.25,
-               ("blackmagic ursa", "ursa mini pro", "ursa mini", "ursa", "blackmagic ursa mini pro 12k"), mode="12K 17:9"),
+    CameraBody("Canon EOS C300 Mark II", 24.60, 13.80, ("canon c300", "c300", "canon eos c300", "c300 mark ii"),
+               mode="4K Super 35"),
+    CameraBody("Blackmagic URSA Mini Pro 4.6K G2", 25.34, 14.25,
+               ("blackmagic ursa", "ursa mini pro", "ursa mini", "ursa", "blackmagic ursa mini pro"), mode="4.6K 16:9"),
     CameraBody("Blackmagic Pocket Cinema Camera 6K", 23.10, 12.99, ("blackmagic pocket", "bmpcc", "pocket 6k", "bmpcc 6k"),
                mode="6K 16:9"),
     CameraBody("Panavision Millennium DXL2", 40.96, 21.60, ("panavision dxl2", "dxl2", "panavision dxl"), mode="8K VV"),
