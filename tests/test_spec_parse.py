@@ -288,6 +288,8 @@ CASES = [
      {"subject.era": 1965, "format.fps": 30.0, "format.duration_s": 8.0}, None),
     ("built in 1972, at a frame rate of 48, duration 12s, resolution 4K",
      {"subject.era": 1972, "format.fps": 48.0, "format.duration_s": 12.0, "format.width": 3840}, None),
+    ("shot on 35mm, 50mm lens", {"look.grade": ("film_grain",), "camera.focal_length_mm": 50.0}, None),
+    ("shot on 35mm lens", {"look.grade": (), "camera.focal_length_mm": 35.0}, None),
     # nonsense and odd input
     ("asdf qwerty zzz", {"action.kind": "none"}, ["asdf qwerty zzz"]),
     ("purple elephants dancing on the moon", {}, ["purple elephants dancing", "moon"]),

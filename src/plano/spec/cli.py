@@ -76,7 +76,7 @@ def print_spec(spec: ShotSpec, console: Console) -> None:
 
 
 def parse(
-    text: Optional[str] = typer.Argument(None, help="The shot in words, in quotes: \"wide shot of a brutalist "
+    text: Optional[str] = typer.Argument(None, metavar="PROMPT", help="The shot in words, in quotes: \"wide shot of a brutalist "
                                          "tower in Kyiv at dusk, it collapses into dust, 35mm, 2.39:1\"."),
     as_json: bool = typer.Option(False, "--json", help="Print the shot spec as JSON instead of a table."),
     as_yaml: bool = typer.Option(False, "--yaml", help="Print the shot spec as YAML (the shot.yaml format)."),

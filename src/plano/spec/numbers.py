@@ -151,6 +151,10 @@ def read_number(toks: list[Token], i: int) -> NumberMeaning | None:
 def _meaning(toks: list[Token], i: int, j: int, v: float, unit: str, tok: Token, before: str) -> NumberMeaning | None:
     integer = v == int(v)
     if unit == "mm":
+        if before == "on" and v in (8, 16, 35, 65, 70) and _word(toks, j) not in ("lens", "lenses", "prime"):
+            # "shot on 35mm" is the film format, not the lens
+            return NumberMeaning(j, "grade", [("look.grade", "film_grain")],
+                                 notes=["look.grade: '{words}' read as film stock; write '35mm lens' for a focal length"])
         if 1.0 <= v <= 2000.0:
             return NumberMeaning(j, "lens", [("camera.focal_length_mm", v)])
         return NumberMeaning(j, "lens", reject=f"camera.focal_length_mm: {v:g} mm is not a lens (1 to 2000 mm)")

@@ -342,7 +342,7 @@ def _apply(st: _State, m: Match, start: int, end: int, negated: bool) -> None:
 
 def _walk(st: _State) -> None:
     toks = st.toks
-    status = ["filler"] * len(toks)  # filler | used | unknown | break
+    status = ["filler"] * len(toks)  # filler | used | unknown | break | pending (a "no") | flag | reported
     pending_mod: list[int] = []
     negation: int | None = None  # index of the negating word while it is active
     neg_scope_flag = False
