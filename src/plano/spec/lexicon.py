@@ -109,11 +109,11 @@ for move, phrases in {
                 "track out|zoom out|zooms out|reveal|pullback",
     "pan": "pan|pans|panning|whip pan|pan left|pan right|panoramic sweep",
     "tilt": "tilt|tilts|tilting|tilt up|tilts up|tilt down|tilts down",
-    "crane": "crane|crane shot|crane up|cranes up|crane down|jib|jib shot|boom|boom up|rising shot|pedestal",
+    "crane": "crane|crane shot|crane up|cranes up|crane down|jib|jib shot|boom up|boom down|boom shot|rising shot|pedestal",
     "orbit": "orbit|orbits|orbiting|orbital|arc|arc shot|arcing|circling|circles|360|360 degree|around the building",
     "handheld": "handheld|hand held|shaky cam|shakycam|shaky|shoulder mounted|run and gun",
     "tracking": "tracking|tracking shot|tracks|track|dolly|dolly shot|steadicam|gimbal|follow|follows|following|"
-                "follow shot|trucking|truck|truck left|truck right|lateral move|sideways",
+                "follow shot|trucking|truck left|truck right|truck shot|lateral move|sideways",
 }.items():
     add("movement", phrases, {"camera.movement": move})
 
@@ -163,7 +163,8 @@ for btype, phrases in {
                        "housing estate|residential block|residential building|residential tower|tower block|"
                        "tenement|condo|condominium|block of flats|flats|housing project|council estate",
     "church": "church|cathedral|chapel|basilica|abbey|monastery|mosque|temple|synagogue",
-    "factory": "factory|mill|power station|power plant|steelworks|steel mill|refinery|industrial building|plant",
+    "factory": "factory|mill|power station|power plant|steelworks|steel mill|refinery|industrial building|"
+               "industrial plant|chemical plant",
     "hotel": "hotel|motel|resort",
     "hospital": "hospital|clinic|sanatorium",
     "school": "school|university|college|campus|academy building",
@@ -321,8 +322,11 @@ add("action", "implosion|implode|implodes|imploding|imploded|controlled demoliti
     "demolition charges|demolition blast|blown up|blowdown", {"action.kind": "implosion"})
 add("action", "topple|topples|toppling|toppled|tips over|tipping over|tip over|falls over|falling over|fall over|"
     "keels over|keeling over|leans and falls|topples over|toppling over|tilts and falls", {"action.kind": "topple"})
-add("action", "intact|standing|still standing|stands|untouched|undamaged|no destruction|nothing happens|"
-    "stands tall|stays standing|remains standing|stays intact|remains intact|stays up", {"action.kind": "none"})
+# describing a building as standing says nothing against an action named elsewhere ("...leaving only the facade
+# standing"), so these only imply; "no destruction" is explicit
+add("action", "intact|standing|still standing|stands|untouched|undamaged|stands tall|stays standing|remains standing|"
+    "stays intact|remains intact|stays up", {}, {"action.kind": "none"})
+add("action", "no destruction|nothing happens|no collapse|no action", {"action.kind": "none"})
 add("region", "entire structure|entire building|whole building|whole structure|entire thing|whole thing|"
     "entire tower|whole tower|entire block|whole block|entire|whole|completely|all of it",
     {"action.region": "whole"})
@@ -376,7 +380,7 @@ add("quality", "hyperrealistic|hyper realistic|hyperreal|hyper real|photorealist
     "sharp focus|octane render|unreal engine|unreal engine 5|ray traced|raytraced|ray tracing|high fidelity|"
     "high detail|final quality|production quality|photograph|photography|real footage",
     {"look.quality": "hyperreal"})
-add("quality", "previs|pre vis|previz|pre viz|previsualization|previsualisation|rough|draft|sketch|quick preview|"
+add("quality", "previs|pre vis|previz|pre viz|previsualization|previsualisation|rough cut|rough draft|rough blocking|rough pass|draft|sketch|quick preview|"
     "low quality|animatic|blocking", {"look.quality": "previs"})
 add("quality", "standard quality|normal quality|medium quality", {"look.quality": "standard"})
 add("quality", "raw|style raw|unstylized|unstylised|no stylization|no stylisation", {"look.raw": True})
@@ -386,7 +390,7 @@ for grade, phrases in {
     "warm": "warm|warm tones|warm colors|warm colours|warm grade|golden tones|amber",
     "cool": "cool|cool tones|cold|cold tones|blue tones|cool colors|cool colours|cold blue|steely blue|icy",
     "high_contrast": "high contrast|contrasty|punchy|crushed blacks|deep blacks|inky blacks",
-    "low_contrast": "low contrast|flat|faded|lifted blacks|matte",
+    "low_contrast": "low contrast|flat grade|flat look|flat colors|flat colours|faded|lifted blacks|matte",
     "film_grain": "film grain|grain|grainy|35mm film|16mm film|super 16|super 8|kodak|kodak vision3|kodak portra|portra|ektachrome|kodachrome|fujifilm|cinestill|celluloid|"
                   "shot on film|analog|analogue|film stock|film look",
     "bleach_bypass": "bleach bypass|skip bleach",
