@@ -33,8 +33,15 @@ def test_parse_json():
     assert d["place"]["name"] == "Prague"
     assert d["shot"] == "SEQ010_SH040" and d["seed"] == 9
     assert d["unparsed"] == ["purple elephants"]
-    for key in ("camera", "format", "subject", "place", "light", "action", "effects", "look", "unparsed"):
-        assert key in d
+    for key in ("camera.shot_size", "camera.angle", "camera.movement", "camera.focal_length_mm", "camera.anamorphic",
+                "camera.body", "camera.sensor_width_mm", "format.aspect", "format.width", "format.height",
+                "format.fps", "format.duration_s", "subject.building_type", "subject.style", "subject.era",
+                "subject.storeys", "place.name", "place.latitude", "place.longitude", "light.time_of_day",
+                "light.weather", "action.kind", "effects", "look.preset", "unparsed", "sources", "notes"):
+        obj = d
+        for part in key.split("."):
+            assert part in obj, key
+            obj = obj[part]
 
 
 def test_parse_yaml_and_file_round_trip(tmp_path):

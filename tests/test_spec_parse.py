@@ -343,6 +343,13 @@ def test_contradiction_is_noted():
     assert s.sources["camera.sensor_width_mm"] == ("Sony Venice 2",)
 
 
+def test_opposed_grade_words_later_wins():
+    s = parse_prompt("warm tones, high contrast, grainy, then cold tones and low contrast")
+    assert s.look.grade == ("film_grain", "cool", "low_contrast")
+    assert "look.grade: 'cold tones' overrides earlier 'warm tones'" in s.notes
+    assert "look.grade: 'low contrast' overrides earlier 'high contrast'" in s.notes
+
+
 def test_refinement_is_not_a_contradiction():
     s = parse_prompt("an apartment building collapses partially, top floors only")
     assert s.action.kind == "partial_collapse" and s.action.region == "top_floors"

@@ -20,6 +20,14 @@ from plano.spec.cameras import CAMERA_BODIES
 from plano.spec.cities import CITIES, COUNTRIES
 
 LIST_FIELDS = frozenset({"effects", "light.mood", "look.grade", "subject.materials"})
+# values of a list field that cannot both hold: the later one replaces the earlier, with a note
+_OPPOSED = [("warm", "cool"), ("high_contrast", "low_contrast"), ("saturated", "desaturated"),
+            ("saturated", "black_and_white"), ("soft_light", "hard_light"), ("low_key", "high_key"),
+            ("serene", "chaotic"), ("serene", "tense")]
+OPPOSITES: dict[str, frozenset[str]] = {}
+for _a, _b in _OPPOSED:
+    OPPOSITES[_a] = OPPOSITES.get(_a, frozenset()) | {_b}
+    OPPOSITES[_b] = OPPOSITES.get(_b, frozenset()) | {_a}
 
 
 @dataclass(frozen=True)

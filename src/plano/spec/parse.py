@@ -36,7 +36,7 @@ from pydantic import ValidationError
 from plano.errors import PlanoError
 from plano.spec.cities import country_hint
 from plano.spec.lexicon import (
-    ENTRIES, FILLERS, LIST_FIELDS, MODIFIERS, NEGATIONS, NUMBER_WORDS, TAIL_PHRASES, TAILS, Entry,
+    ENTRIES, FILLERS, LIST_FIELDS, MODIFIERS, NEGATIONS, NUMBER_WORDS, OPPOSITES, TAIL_PHRASES, TAILS, Entry,
 )
 from plano.spec.model import ShotSpec
 from plano.spec.numbers import NumberMeaning, read_number, read_ratio
@@ -183,6 +183,9 @@ class _State:
             for v in values:
                 if path == "effects":
                     self.removed_effects.pop(v, None)  # "no smoke ... then smoke": the later word wins
+                for x, w in [(x, w) for x, w in lst if x in OPPOSITES.get(v, ())]:
+                    lst.remove((x, w))
+                    self.note(f"{path}: '{words}' overrides earlier '{w}'")
                 if v not in [x for x, _ in lst]:
                     lst.append((v, words))
             self.source(path, words)
