@@ -3,11 +3,14 @@
 How it reads a prompt:
 
 1. The text is split into tokens that remember where they were (:mod:`plano.spec.tokens`); punctuation ends a
-   phrase. ``--flags`` (``--ar 16:9``, ``--style raw``) are read first; unknown flags are reported.
+   phrase. ``--flags`` (``--ar 16:9``, ``--style raw``, ``--seed 7``, ``--no smoke``) are read where they
+   stand; unknown flags (``--v 6``) are reported.
 2. Left to right, the longest phrase of the lexicon (:mod:`plano.spec.lexicon`) that starts at a word wins:
-   "medium close up" before "close up" before "close". A word of five letters or more that is not in the
-   lexicon may match a lexicon word one typo away (two for words of eight letters or more): "brutalst" is
-   read as "brutalist", and the spec's notes say so. Numbers with units are read by :mod:`plano.spec.numbers`.
+   "medium close up" before "close up" before "close". Plurals find their singular. A word that is not in the
+   lexicon may be a typo of a lexicon word: two swapped letters for five-letter words ("nigth"), one missing,
+   extra or swapped letter from six letters ("brutalst", "colapse"), two from nine ("skyscrapper"); a wrong
+   letter counts as two, and common English words are never "corrected". The spec's notes say what was read
+   as what. Numbers with units are read by :mod:`plano.spec.numbers`.
 3. Words that follow a phrase and belong to it ("anamorphic *lens*", "papers *fly from the windows*") are
    added to its sources; describing words before it ("*thick black* smoke") too.
 4. Function words ("a", "of", "the", "with", "begins to") are consumed silently. Every other word that sets
