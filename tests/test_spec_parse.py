@@ -293,6 +293,8 @@ CASES = [
      {"subject.era": 1972, "format.fps": 48.0, "format.duration_s": 12.0, "format.width": 3840}, None),
     ("shot on 35mm, 50mm lens", {"look.grade": ("film_grain",), "camera.focal_length_mm": 50.0}, None),
     ("shot on 35mm lens", {"look.grade": (), "camera.focal_length_mm": 35.0}, None),
+    ("drone 120m up over Oslo", {"camera.angle": "aerial", "camera.height_m": 120.0, "place.name": "Oslo"}, None),
+    ("aerial at an altitude of 500 feet", {"camera.height_m": 152.4}, None),
     # nonsense and odd input
     ("asdf qwerty zzz", {"action.kind": "none"}, ["asdf qwerty zzz"]),
     ("purple elephants dancing on the moon", {}, ["purple elephants dancing", "moon"]),

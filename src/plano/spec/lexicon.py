@@ -448,7 +448,8 @@ thick dense huge massive giant enormous heavy black grey gray white billowing sw
 small large big tiny fine slow fast quick sudden gentle violent violently gently rapid rapidly
 beautiful stunning iconic famous old imposing looming monolithic colossal immense vast dramatically
 extremely super ultra incredibly highly deep bright golden suddenly slowly gradually quickly engulfed
-circa ca built constructed erected dating dated duration lasting runtime length framerate rate resolution covered filled shrouded wreathed
+circa ca built constructed erected dating dated duration lasting runtime length framerate rate resolution
+altitude elevation covered filled shrouded wreathed
 """.split())
 
 NEGATIONS = frozenset({"no", "not", "without", "never", "zero", "none"})

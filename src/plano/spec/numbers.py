@@ -201,6 +201,14 @@ def _meaning(toks: list[Token], i: int, j: int, v: float, unit: str, tok: Token,
         if 0 < v <= 45:
             return NumberMeaning(j, "angle", [("camera.angle", "dutch"), ("camera.dutch_deg", v)])
         return NumberMeaning(j, "angle", reject=f"camera.dutch_deg: {v:g} degrees is out of range (up to 45)")
+    if unit in ("m", "ft") and (_word(toks, j) in ("up", "above", "overhead", "altitude")
+                                or before in ("altitude", "height", "elevation")
+                                or (before == "of" and _word(toks, i - 2) in ("altitude", "height", "elevation"))):
+        metres = v * (0.3048 if unit == "ft" else 1.0)
+        end = j + (_word(toks, j) in ("up", "above", "overhead", "altitude"))
+        if 0 <= metres <= 2000:
+            return NumberMeaning(end, "height", [("camera.height_m", round(metres, 2))])
+        return NumberMeaning(end, "height", reject=f"camera.height_m: {v:g} {unit} is out of range (up to 2000 m)")
     if unit in ("m", "ft") and _word(toks, j) in ("tall", "high"):
         metres = v * (0.3048 if unit == "ft" else 1.0)
         storeys = round(metres / 3.5)
