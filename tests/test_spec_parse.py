@@ -295,6 +295,10 @@ CASES = [
     ("shot on 35mm lens", {"look.grade": (), "camera.focal_length_mm": 35.0}, None),
     ("drone 120m up over Oslo", {"camera.angle": "aerial", "camera.height_m": 120.0, "place.name": "Oslo"}, None),
     ("aerial at an altitude of 500 feet", {"camera.height_m": 152.4}, None),
+    ("shot on ARRI Alexa Mini, 32mm anamorphic, Super 35, 4K 60p",
+     {"camera.body": "ARRI Alexa Mini", "camera.sensor_width_mm": 28.25, "format.fps": 60.0,
+      "format.width": 3840}, None),
+    ("Super 35, 24p", {"camera.body": "Super 35 (film)", "camera.sensor_width_mm": 24.89, "format.fps": 24.0}, None),
     # nonsense and odd input
     ("asdf qwerty zzz", {"action.kind": "none"}, ["asdf qwerty zzz"]),
     ("purple elephants dancing on the moon", {}, ["purple elephants dancing", "moon"]),

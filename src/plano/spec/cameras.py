@@ -30,6 +30,8 @@ class CameraBody:
     """The sensor mode the size is for."""
     generic_aliases: tuple[str, ...] = ()
     """Phrases that name a family rather than this body ("Arri Alexa"): understood as this body, with a note."""
+    format_only: bool = False
+    """A sensor format rather than a camera ("Super 35", "full frame"): used only when no camera is named."""
 
 
 CAMERA_BODIES: tuple[CameraBody, ...] = (
@@ -60,8 +62,10 @@ CAMERA_BODIES: tuple[CameraBody, ...] = (
     CameraBody("GoPro HERO", 6.17, 4.55, ("gopro", "go pro", "action cam", "action camera"), focal_length_mm=2.92,
                mode="1/2.3-inch type"),
     CameraBody("IMAX 15/70 film", 70.41, 52.63, ("imax", "imax camera", "imax film", "imax 70mm"), mode="15-perf 65 mm camera aperture"),
-    CameraBody("Super 35 (film)", 24.89, 18.66, ("super 35", "super35", "s35"), mode="4-perf Super 35 camera aperture"),
-    CameraBody("Full frame (36 x 24)", 36.00, 24.00, ("full frame", "fullframe", "large format"), mode="still-photo full frame"),
+    CameraBody("Super 35 (film)", 24.89, 18.66, ("super 35", "super35", "s35"), mode="4-perf Super 35 camera aperture",
+               format_only=True),
+    CameraBody("Full frame (36 x 24)", 36.00, 24.00, ("full frame", "fullframe", "large format"), mode="still-photo full frame",
+               format_only=True),
 )
 
 

@@ -138,6 +138,9 @@ for body in CAMERA_BODIES:
     sets = {"camera.body": body.name, "camera.sensor_width_mm": body.sensor_width_mm,
             "camera.sensor_height_mm": body.sensor_height_mm}
     implies = {"camera.focal_length_mm": body.focal_length_mm} if body.focal_length_mm else None
+    if body.format_only:  # "Super 35": the sensor of whatever camera is named, else this nominal one
+        add("body", "|".join(body.aliases), {}, sets)
+        continue
     add("body", "|".join(body.aliases), sets, implies)
     for generic in body.generic_aliases:
         add("body", generic, sets, implies, note=f"camera.body: '{{words}}' read as the {body.name}; "

@@ -16,6 +16,7 @@ from plano.spec.tokens import Token
 # 16:9-container heights for "8K", "1080p" ...: the picture is fitted into a 16:9 frame of this height
 K_HEIGHTS = {1: 540, 2: 1080, 3: 1620, 4: 2160, 5: 2880, 6: 3240, 8: 4320, 12: 6480, 16: 8640}
 P_HEIGHTS = {360, 480, 540, 576, 720, 1080, 1440, 2160, 4320}
+VIDEO_RATES = {23.976, 23.98, 24, 25, 29.97, 30, 48, 50, 59.94, 60, 100, 119.88, 120}
 KNOWN_RATIOS = {
     (16, 9), (9, 16), (4, 3), (3, 4), (1, 1), (21, 9), (16, 10), (3, 2), (2, 3), (4, 5), (5, 4), (2, 1), (1, 2),
     (2.39, 1), (2.35, 1), (2.4, 1), (1.85, 1), (1.66, 1), (1.43, 1), (1.37, 1), (1.375, 1), (2.2, 1), (2.76, 1),
@@ -168,6 +169,8 @@ def _meaning(toks: list[Token], i: int, j: int, v: float, unit: str, tok: Token,
     if unit == "p":
         if integer and int(v) in P_HEIGHTS:
             return NumberMeaning(j, "resolution", [("format.resolution", int(v))])
+        if v in VIDEO_RATES:  # "24p", "60p": progressive frames a second
+            return NumberMeaning(j, "format", [("format.fps", v)])
         return NumberMeaning(j, "resolution", reject=f"format: {v:g}p is not a resolution plano knows")
     if unit == "fps":
         if 1 <= v <= 240:
