@@ -154,3 +154,11 @@ def test_exr_without_beauty_is_a_clear_error(tmp_path):
     p = write_channels(tmp_path / "x.1001.exr", {"depth.Z": np.ones((4, 4), np.float32)})
     with pytest.raises(PlanoError, match=r"no beauty channel.*depth\.Z"):
         read_passes(p)
+
+
+def test_frames_of_different_sizes_are_a_clear_error(tmp_path):
+    spec = tiny_spec(duration_s=0.125)
+    exrs = write_synthetic_passes(tmp_path / "passes", "S_v1", spec.format.frames, 32, 18)
+    write_synthetic_passes(tmp_path / "passes", "S_v1", range(1002, 1003), 64, 36)
+    with pytest.raises(PlanoError, match=r"S_v1\.1002\.exr' is 64x36 but frame 1001 is 32x18"):
+        deliver_shot(exrs, spec, tmp_path, "S_v1")

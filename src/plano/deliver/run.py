@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,18 @@ def _downscale(rgb8: np.ndarray, width: int) -> np.ndarray:
     img = Image.fromarray(rgb8)
     h = max(1, round(img.height * width / img.width))
     return np.asarray(img.resize((width, h), Image.LANCZOS))
+
+
+def _prefetched(items: Sequence[Any], fn: Callable[[Any], Any], ahead: int = 2) -> Iterator[Any]:
+    """``fn(item)`` for each item in order, computed up to ``ahead`` items early on one worker thread
+    (reading and colour-converting the next frames while the current one is encoded)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plano-deliver") as pool:
+        futures = [pool.submit(fn, it) for it in items[:ahead]]
+        for i in range(len(items)):
+            if i + ahead < len(items):
+                futures.append(pool.submit(fn, items[i + ahead]))
+            yield futures[i].result()
+            futures[i] = None
 
 
 def _sorted_frames(exr_paths: Sequence[str | Path], spec: Any) -> list[tuple[int, Path]]:
@@ -110,14 +123,19 @@ def deliver_shot(
     with movie.MovieWriter(out["mov"], "prores", spec.format.fps, width, height) as mov, movie.MovieWriter(
         out["mp4"], "h264", spec.format.fps, width, height
     ) as mp4:
-        for i, (frame, path) in enumerate(frames):
+
+        def prepare(item: tuple[int, tuple[int, Path]]):
+            i, (frame, path) = item
             passes = first if i == 0 else read_passes(path)
             if passes.size != (width, height):
                 raise PlanoError(
                     f"render pass {str(path)!r} is {passes.size[0]}x{passes.size[1]} but frame {frames[0][0]} is "
                     f"{width}x{height}; every frame of a shot must have the same size. Re-render with `plano shot --force render`."
                 )
-            video = color.to_display(passes.beauty, "rec709")
+            return passes, color.to_display(passes.beauty, "rec709")
+
+        for i, (passes, video) in enumerate(_prefetched(list(enumerate(frames)), prepare)):
+            frame = frames[i][0]
             mov.add(video)
             mp4.add(video)
             if i in contact_idx or i in still_idx:
