@@ -27,6 +27,9 @@ def test_first_run_makes_everything_and_second_run_reuses_it(tmp_path):
     files = first.files
     assert probe_movie(files["mov"])["frames"] == 12
     assert load_spec(first.run.path("spec.yaml")) == spec
+    prov = json.loads(files["provenance"].read_text())
+    assert {n: s["key"] for n, s in prov["stages"].items()} == {n: r.key for n, r in first.results.items()}
+    assert prov["engines"]["sim engine (this shot)"] == "fake"
     records = {p.stem for p in first.run.path(".plano").glob("*.json") if ".started" not in p.name}
     assert records == {"spec", "scene", "sim", "render", "deliver"}
 

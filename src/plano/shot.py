@@ -276,7 +276,7 @@ def build_stages(
 
     # deliver
     def deliver_run(rf, up, progress):
-        table = {n: {"cached": ctx.reused.get(n), "key": ctx.keys.get(n)} for n in STAGES if n != "deliver"}
+        table = {n: {"cached": ctx.reused.get(n), "key": ctx.keys.get(n)} for n in STAGES}
         return eng.deliver_shot(up["render"], spec, rf.root, rf.name, progress, stage_seconds=table, rate_per_hour=rate_per_hour)
 
     def deliver_load(rf):

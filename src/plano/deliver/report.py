@@ -169,6 +169,7 @@ def build_report_html(d: ReportData) -> str:
 <h3>Parser notes</h3>
 <p>{'<br>'.join(_e(n) for n in notes) if notes else '<span class="muted">none</span>'}</p>
 <h2>Engines</h2>
+<p class="muted">The engines this shot's stages reported, then the installed versions of every library plano uses.</p>
 <table><tr><th>engine</th><th>version</th></tr>
 {engines}
 </table>

@@ -81,7 +81,9 @@ def _stage_table(out_dir: Path, stage_seconds: dict[str, float] | None, deliver_
             stages[name] = {**stages.get(name, {}), **value}
         else:
             stages.setdefault(name, {"cached": None, "key": None})["seconds"] = float(value)
-    if "deliver" not in (stage_seconds or {}):  # this run's deliver, not an older record's
+    given = (stage_seconds or {}).get("deliver")
+    if not isinstance(given, (int, float)) and not (isinstance(given, dict) and "seconds" in given):
+        # this run's deliver (so far), not an older record's
         stages["deliver"] = {**stages.get("deliver", {"key": None}), "seconds": deliver_seconds, "cached": False}
     order = {n: i for i, n in enumerate(machine.STAGE_ORDER)}
     return dict(sorted(stages.items(), key=lambda kv: order.get(kv[0], len(order))))
@@ -162,12 +164,27 @@ def deliver_shot(
 
     progress(0.95, "report")
     info = machine.machine_info()
-    engines = machine.engine_versions()
+    engines: dict[str, str] = {}
+    extra: dict[str, Any] = {}
+    sim_info = out_dir / "sim" / "info.json"
+    if sim_info.exists():
+        try:
+            extra["sim_info"] = json.loads(sim_info.read_text())
+            if isinstance(extra["sim_info"], dict) and extra["sim_info"].get("engine"):
+                engines["sim engine (this shot)"] = str(extra["sim_info"]["engine"])
+        except (OSError, json.JSONDecodeError):
+            pass
+    header = read_header(frames[0][1])
+    for k, v in header.items():
+        if k.lower() in ("software", "renderer", "plano:renderer", "gl_renderer", "plano:engine"):
+            engines[f"render {k} (this shot)"] = v
+    engines.update(machine.engine_versions())
     col = color.color_info()
     stages = _stage_table(out_dir, stage_seconds, time.perf_counter() - t0)
     rate = rate_per_hour if rate_per_hour is not None else machine.machine_rate()
     total = sum(float(s.get("seconds") or 0.0) for s in stages.values())
     cost = machine.cost(total, int(info["cores"]), rate)
+    extra["cost"] = cost
     label = report.ai_label(list(stages))
     spec_hash = stable_hash(spec)
     frame_info = {"count": n, "first": frames[0][0], "last": frames[-1][0], "width": width, "height": height, "fps": fps}
@@ -189,18 +206,11 @@ def deliver_shot(
     )
 
     progress(0.98, "provenance")
-    extra: dict[str, Any] = {"cost": cost}
-    sim_info = out_dir / "sim" / "info.json"
-    if sim_info.exists():
-        try:
-            extra["sim_info"] = json.loads(sim_info.read_text())
-        except (OSError, json.JSONDecodeError):
-            pass
     passes_info = {
         **frame_info,
         "first_file": rel(frames[0][1]),
         "last_file": rel(frames[-1][1]),
-        "exr_header": read_header(frames[0][1]),
+        "exr_header": header,
     }
     out["provenance"] = provenance.write_provenance(
         out_dir / "provenance.json",
