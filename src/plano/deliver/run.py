@@ -32,6 +32,18 @@ def _downscale(rgb8: np.ndarray, width: int) -> np.ndarray:
     return np.asarray(img.resize((width, h), Image.LANCZOS))
 
 
+def _downscale_linear(rgb: np.ndarray, width: int) -> np.ndarray:
+    """Scene-linear (H, W, 3) float32 -> at most ``width`` wide (box filter, in linear light)."""
+    from PIL import Image
+
+    h, w = rgb.shape[:2]
+    if w <= width:
+        return rgb
+    size = (width, max(1, round(h * width / w)))
+    chans = [np.asarray(Image.fromarray(np.ascontiguousarray(rgb[..., c]), mode="F").resize(size, Image.BOX)) for c in range(3)]
+    return np.stack(chans, axis=-1).astype(np.float32)
+
+
 def _prefetched(items: Sequence[Any], fn: Callable[[Any], Any], ahead: int = 2) -> Iterator[Any]:
     """``fn(item)`` for each item in order, computed up to ``ahead`` items early on one worker thread
     (reading and colour-converting the next frames while the current one is encoded)."""
@@ -141,11 +153,12 @@ def deliver_shot(
             mov.add(video)
             mp4.add(video)
             if i in contact_idx or i in still_idx:
-                srgb = color.to_uint8(color.to_display(passes.beauty, "srgb"))
+                # downscaled in linear light first: a quarter of the pixels through OCIO
+                srgb = color.to_uint8(color.to_display(_downscale_linear(passes.beauty, STILL_WIDTH), "srgb"))
                 if i in contact_idx:
                     thumbs.append((str(frame), _downscale(srgb, contact.THUMB_WIDTH)))
                 if i in still_idx:
-                    stills.append((frame, _downscale(srgb, STILL_WIDTH)))
+                    stills.append((frame, srgb))
             if i in pass_idx:
                 if passes.depth is not None:
                     pass_thumbs.append((f"depth {frame}", _downscale(contact.depth_preview(passes.depth), contact.THUMB_WIDTH)))
