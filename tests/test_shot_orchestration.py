@@ -86,8 +86,11 @@ def test_a_run_killed_midway_resumes_without_losing_frames(tmp_path):
     assert not (run_dir / ".plano" / "render.json").exists()
     assert not list(run_dir.rglob("*.tmp-*"))
 
+    leftover = run_dir / "passes" / "SEQ010_SH010_v001.1006.tmp-99999.exr"
+    leftover.write_bytes(b"half a frame")  # what a kill -9 during a write leaves behind
     fake.die_after_frames = None
     again = run_shot(spec, tmp_path, engines=fake.engines())
+    assert not leftover.exists()
     assert again.run.root == run_dir
     assert ran(again) == {"spec": False, "scene": False, "sim": False, "render": True, "deliver": True}
     assert fake.calls["run_sim"] == 1

@@ -195,6 +195,11 @@ def _guard(
             for rel in outputs:
                 _remove(rf.path(rel))
             atomic_write_text(marker, json.dumps({"stage": name, "key": key}))
+        else:  # resuming: drop half-written temporaries a killed run left (never final names)
+            for rel in outputs:
+                folder = rf.path(rel)
+                for tmp in folder.rglob("*.tmp-*") if folder.is_dir() else ():
+                    tmp.unlink(missing_ok=True)
         out = fn(rf, upstream, progress)
         ctx.outputs[name] = out
         ctx.reused[name] = False
