@@ -49,7 +49,7 @@ class FakeStages:
 
     def run_sim(self, scene, spec, out_dir, progress):
         self.calls["run_sim"] += 1
-        out_dir = Path(out_dir)
+        out_dir = Path(out_dir) / "sim"  # like plano.sim.run: the cache goes to <out_dir>/sim
         out_dir.mkdir(parents=True, exist_ok=True)
         frames = list(spec.format.frames)
         for i, f in enumerate(frames):
@@ -59,7 +59,7 @@ class FakeStages:
         return FakeSim(frames)
 
     def open_sim(self, out_dir):
-        return FakeSim(json.loads((Path(out_dir) / "info.json").read_text())["frames"])
+        return FakeSim(json.loads((Path(out_dir) / "sim" / "info.json").read_text())["frames"])
 
     def render_shot(self, scene, sim, spec, out_dir, name, quality, progress):
         self.calls["render_shot"] += 1

@@ -264,10 +264,10 @@ def build_stages(
     # sim
     def sim_run(rf, up, progress):
         scene = ctx.outputs["scene"]
-        return eng.run_sim(scene, spec, rf.path("sim"), progress)
+        return eng.run_sim(scene, spec, rf.root, progress)  # writes <run>/sim/
 
     def sim_load(rf):
-        cache = eng.open_sim(rf.path("sim"))
+        cache = eng.open_sim(rf.root)  # reads <run>/sim/
         return cache if len(cache.frames) == len(frames) else None
 
     # render
