@@ -47,10 +47,13 @@ def test_a_new_lens_rerenders_without_resimulating(tmp_path):
     before = {p.name: p.stat().st_mtime_ns for p in first.run.path("passes").iterdir()}
     edited = spec.model_copy(update={"camera": Camera(focal_length_mm=85.0)})
     save_spec(edited, first.run.path("spec.yaml"))  # the artist edits spec.yaml in the run folder
+    with first.run.path("spec.yaml").open("a") as f:
+        f.write("# longer lens for the hero\n")
 
     second = run_shot(load_spec(first.run.path("spec.yaml")), tmp_path, spec_file=first.run.path("spec.yaml"),
                       engines=fake.engines())
     assert second.run.root == first.run.root
+    assert "# longer lens for the hero" in first.run.path("spec.yaml").read_text()  # the edit is kept as written
     assert ran(second) == {"spec": True, "scene": True, "sim": False, "render": True, "deliver": True}
     assert fake.calls["run_sim"] == 1 and fake.calls["render_shot"] == 2
     # every frame was rendered again (no stale frame of the old lens kept), and delivered

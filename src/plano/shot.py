@@ -239,7 +239,9 @@ def build_stages(
 
     # spec
     def spec_run(rf, up, progress):
-        save_spec(spec, rf.path("spec.yaml"))
+        path = rf.path("spec.yaml")
+        if not (path.exists() and _same_spec(path, spec)):  # an artist's edited file (and comments) is kept
+            save_spec(spec, path)
         return spec
 
     def spec_load(rf):
