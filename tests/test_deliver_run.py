@@ -162,3 +162,19 @@ def test_frames_of_different_sizes_are_a_clear_error(tmp_path):
     write_synthetic_passes(tmp_path / "passes", "S_v1", range(1002, 1003), 64, 36)
     with pytest.raises(PlanoError, match=r"S_v1\.1002\.exr' is 64x36 but frame 1001 is 32x18"):
         deliver_shot(exrs, spec, tmp_path, "S_v1")
+
+
+def test_beauty_only_passes_deliver_without_the_pass_row(tmp_path):
+    from plano.deliver.exr import write_channels
+
+    spec = tiny_spec(duration_s=0.125)
+    exrs = [
+        write_channels(tmp_path / "p" / f"S_v1.{f}.exr", {c: np.full((18, 32), 0.18, np.float32) for c in "RGB"})
+        for f in spec.format.frames
+    ]
+    out = deliver_shot(exrs, spec, tmp_path, "S_v1")
+    thumb_h = round(320 * 18 / 32)
+    assert Image.open(out["contact"]).size[1] == HEADER_HEIGHT + 1 * (thumb_h + GAP) + GAP  # 3 frames, one row
+    with av.open(str(out["mp4"])) as c:
+        px = next(iter(c.decode(video=0))).to_ndarray(format="rgb24", dst_colorspace="itu709")[9, 16]
+    np.testing.assert_allclose(px, 0.390 * 255, atol=4)  # ACEScg 0.18 grey on the Rec.709 display
