@@ -178,3 +178,15 @@ def test_beauty_only_passes_deliver_without_the_pass_row(tmp_path):
     with av.open(str(out["mp4"])) as c:
         px = next(iter(c.decode(video=0))).to_ndarray(format="rgb24", dst_colorspace="itu709")[9, 16]
     np.testing.assert_allclose(px, 0.390 * 255, atol=4)  # ACEScg 0.18 grey on the Rec.709 display
+
+
+def test_renderer_attributes_reach_provenance(tmp_path):
+    from plano.deliver.exr import write_channels
+
+    spec = tiny_spec(duration_s=1 / 24)
+    exr = write_channels(tmp_path / "S_v1.1001.exr", {c: np.zeros((18, 32), np.float32) for c in "RGB"},
+                         attributes={"software": "plano render 0.1 (llvmpipe)"})
+    out = deliver_shot([exr], spec, tmp_path, "S_v1")
+    data = json.loads(out["provenance"].read_text())
+    assert data["engines"]["render software (this shot)"] == "plano render 0.1 (llvmpipe)"
+    assert probe_movie(out["mov"])["frames"] == 1

@@ -188,9 +188,9 @@ def deliver_shot(
         except (OSError, json.JSONDecodeError):
             pass
     header = read_header(frames[0][1])
-    for k, v in header.items():
-        if k.lower() in ("software", "renderer", "plano:renderer", "gl_renderer", "plano:engine"):
-            engines[f"render {k} (this shot)"] = v
+    for k, v in header.items():  # what the renderer wrote about itself (software, GL renderer, ...)
+        if v.strip():
+            engines[f"render {k} (this shot)"] = v.strip()[:200]
     engines.update(machine.engine_versions())
     col = color.color_info()
     stages = _stage_table(out_dir, stage_seconds, time.perf_counter() - t0)
