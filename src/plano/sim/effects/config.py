@@ -1,0 +1,76 @@
+"""The knobs of the secondary effects, with the values the reference shot uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EffectsConfig:
+    """Tuning of dust, smoke, debris, papers and glass. Masses are scaled by the hero building's mass, so the
+    same values work for a house and a tower."""
+
+    # the dust grid
+    grid_cells: int = 600_000
+    """Cells in the dust grid (cubic cells; the shape follows the domain)."""
+    margin_widths: float = 2.0
+    """The grid reaches this many building widths (the larger footprint side) beyond each side."""
+    height_factor: float = 2.0
+    """The grid's height, in building heights."""
+    min_height_m: float = 30.0
+    pressure_iterations: int = 30
+    vorticity: float = 0.35
+    """Vorticity confinement (billowing); 0 turns it off."""
+    dust_settle_s: float = 30.0
+    """Time for the suspended dust mass to fall to 1/e (settling out of the air)."""
+    smoke_thin_s: float = 45.0
+    cool_s: float = 3.0
+    """Time for hot air to cool to 1/e: hot dust rises, then stops rising."""
+    damping_s: float = 12.0
+    chunk_coupling: float = 0.35
+    """How strongly a moving chunk drags the air in its cells each frame (0..1): falling mass pushes a downdraft
+    that turns into an outflow along the ground."""
+    max_substeps: int = 3
+
+    # dust sources
+    dust_fraction: float = 0.002
+    """Dust kg per kg of falling mass that hits the ground (mass = impulse / impact speed)."""
+    break_dust_fraction: float = 2e-7
+    """Dust kg per broken bond, as a fraction of the hero's mass."""
+    trail_dust_rate: float = 1e-7
+    """Dust kg per second shed by each fast-moving chunk in the air, as a fraction of the hero's mass."""
+    trail_speed_m_s: float = 6.0
+    impact_heat_k: float = 45.0
+    break_heat_k: float = 20.0
+
+    # dust particles
+    dust_particles: int = 300_000
+    """Dust particles a full collapse of the hero emits (the particle count follows the dust mass)."""
+    dust_life_s: tuple[float, float] = (8.0, 14.0)
+    dust_size_m: tuple[float, float] = (0.3, 0.9)
+    dust_grow_m_s: tuple[float, float] = (0.2, 0.6)
+    dust_settle_m_s: float = 0.05
+    turbulence_m_sqrt_s: float = 0.8
+
+    # smoke and fire
+    smoke_sources: int = 3
+    smoke_kg_s: float = 25.0
+    """Smoke mass per second per source."""
+    smoke_heat_k: float = 220.0
+    fire_heat_k: float = 600.0
+    smoke_particles_s: float = 240.0
+    embers_s: float = 120.0
+
+    # debris, glass, papers
+    debris_per_ground_impact: float = 4.0
+    debris_per_break: float = 0.6
+    debris_per_impact: float = 1.5
+    debris_size_m: tuple[float, float] = (0.04, 0.35)
+    glass_per_window: float = 18.0
+    glass_size_m: tuple[float, float] = (0.02, 0.12)
+    papers_per_window: float = 2.5
+    papers_per_facade_break: float = 0.25
+    paper_chord_m: tuple[float, float] = (0.18, 0.30)
+    max_debris: int = 80_000
+    max_papers: int = 20_000
+    max_particles: int = 2_000_000
