@@ -24,23 +24,27 @@ class EffectsConfig:
     dust_settle_s: float = 30.0
     """Time for the suspended dust mass to fall to 1/e (settling out of the air)."""
     smoke_thin_s: float = 45.0
-    cool_s: float = 3.0
+    cool_s: float = 4.0
     """Time for hot air to cool to 1/e: hot dust rises, then stops rising."""
     damping_s: float = 12.0
+    dust_weight: float = 0.3
+    """Fraction of the suspended dust's weight the air feels (1: all of it; the cloud then hugs the ground)."""
+    expelled_air: float = 0.9
+    """Fraction of the building's volume of air pushed out as its mass comes down (the collapse's surge)."""
     chunk_coupling: float = 0.35
     """How strongly a moving chunk drags the air in its cells each frame (0..1): falling mass pushes a downdraft
     that turns into an outflow along the ground."""
     max_substeps: int = 3
 
     # dust sources
-    dust_fraction: float = 0.002
+    dust_fraction: float = 0.0005
     """Dust kg per kg of falling mass that hits the ground (mass = impulse / impact speed)."""
-    break_dust_fraction: float = 2e-7
+    break_dust_fraction: float = 5e-8
     """Dust kg per broken bond, as a fraction of the hero's mass."""
-    trail_dust_rate: float = 1e-7
+    trail_dust_rate: float = 2.5e-8
     """Dust kg per second shed by each fast-moving chunk in the air, as a fraction of the hero's mass."""
     trail_speed_m_s: float = 6.0
-    impact_heat_k: float = 45.0
+    impact_heat_k: float = 60.0
     break_heat_k: float = 20.0
 
     # dust particles

@@ -13,7 +13,8 @@ from plano.sim.events import BREAK, GROUND_IMPACT, IMPACT, WINDOW_BREAK, Events
 @dataclass(frozen=True)
 class Sources:
     """E grid sources (see :meth:`plano.sim.effects.grid.FluidGrid.add_sources`): ``centres_m`` (E, 3),
-    ``radii_m``, ``dust_kg``, ``smoke_kg``, ``heat_k`` (E,), ``vel_m_s`` (E, 3), ``radial_m_s``, ``blend`` (E,)."""
+    ``radii_m``, ``dust_kg``, ``smoke_kg``, ``heat_k`` (E,), ``vel_m_s`` (E, 3), ``radial_m_s``, ``blend``,
+    ``air_m3_s`` (E,)."""
 
     centres_m: np.ndarray
     radii_m: np.ndarray
@@ -23,6 +24,7 @@ class Sources:
     vel_m_s: np.ndarray
     radial_m_s: np.ndarray
     blend: np.ndarray
+    air_m3_s: np.ndarray
 
     @property
     def count(self) -> int:
@@ -33,7 +35,7 @@ class Sources:
         items = [s for s in items if s.count]
         if not items:
             z = np.zeros(0)
-            return Sources(np.zeros((0, 3)), z, z, z, z, np.zeros((0, 3)), z, z)
+            return Sources(np.zeros((0, 3)), z, z, z, z, np.zeros((0, 3)), z, z, z)
         return Sources(*(np.concatenate([getattr(s, f) for s in items]) for f in Sources.__dataclass_fields__))
 
 
@@ -71,11 +73,13 @@ def event_dust(events: Events, hero_mass_kg: float, cfg) -> tuple[np.ndarray, np
 
 
 def grid_sources(events: Events, dust: np.ndarray, speed: np.ndarray, violence: np.ndarray, centre_xy: np.ndarray,
-                 hero_mass_kg: float, cfg) -> Sources:
+                 hero_mass_kg: float, hero_volume_m3: float, dt: float, cfg) -> Sources:
     """Dust, heat and pushed air where things broke and where they hit the ground.
 
-    A ground impact makes a ring of outflow (radial speed about half the impact speed) that rolls out along the
-    ground and lifts a little; breaks make a small warm puff moving with the broken material."""
+    A ground impact makes a ring of outflow (radial speed about half the impact speed) and pushes out the air
+    its share of the building held (``expelled_air`` of the building's volume, in proportion to the mass that
+    came down, over this frame): the projection turns that into a surge that rolls out along the ground. Breaks
+    make a small warm puff moving with the broken material."""
     if events.count == 0:
         return Sources.concat([])
     k = events.kinds
@@ -98,7 +102,10 @@ def grid_sources(events: Events, dust: np.ndarray, speed: np.ndarray, violence: 
     blend[ground] = 0.6
     other = ~ground
     vel[other] = 0.5 * events.velocities[other]
-    return Sources(pos, radii, dust, np.zeros(events.count), heat, vel, radial, blend)
+    air = np.zeros(events.count)
+    mass = events.strength[ground] / np.maximum(speed[ground], 3.0)
+    air[ground] = cfg.expelled_air * hero_volume_m3 * np.maximum(mass, 0.0) / hero_mass_kg / max(dt, 1e-3)
+    return Sources(pos, radii, dust, np.zeros(events.count), heat, vel, radial, blend, air)
 
 
 def chunk_trails(positions: np.ndarray, velocities: np.ndarray, dt: float, hero_mass_kg: float, cfg) -> tuple[

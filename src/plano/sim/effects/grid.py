@@ -144,8 +144,10 @@ def forces(u, v, w, d, s, t, ox, oy, oz, mag, dt, eps, buoy_per_k, weight_per_kg
 
 
 @njit(parallel=True, cache=True, fastmath=True)
-def divergence(u, v, w, div):
-    """Central-difference divergence (m/s per cell). Sides and top: zero-gradient; ground: w mirrored (wall)."""
+def divergence(u, v, w, expansion, div):
+    """Central-difference divergence (m/s per cell) minus the wanted ``expansion`` (same units): where air is
+    pushed out of a collapsing volume the projected flow spreads away from it. Sides and top: zero-gradient;
+    ground: w mirrored (wall)."""
     nx, ny, nz = u.shape
     for i in prange(nx):
         ip, im = min(i + 1, nx - 1), max(i - 1, 0)
@@ -154,7 +156,8 @@ def divergence(u, v, w, div):
             for k in range(nz):
                 kp = min(k + 1, nz - 1)
                 wm = -w[i, j, 0] if k == 0 else w[i, j, k - 1]
-                div[i, j, k] = 0.5 * (u[ip, j, k] - u[im, j, k] + v[i, jp, k] - v[i, jm, k] + w[i, j, kp] - wm)
+                div[i, j, k] = 0.5 * (u[ip, j, k] - u[im, j, k] + v[i, jp, k] - v[i, jm, k] + w[i, j, kp] - wm) \
+                    - expansion[i, j, k]
 
 
 @njit(parallel=True, cache=True, fastmath=True)
@@ -213,12 +216,13 @@ def subtract_gradient(u, v, w, p):
 
 
 @njit(cache=True, fastmath=True)
-def splat(d, s, t, u, v, w, centres, radii, dust, smoke, heat, vel, radial, blend, cell_volume):
+def splat(d, s, t, u, v, w, q, centres, radii, dust, smoke, heat, vel, radial, blend, air, cell_volume):
     """Add sources, each a soft ball in the grid.
 
     ``centres`` (E, 3) index-space; ``radii`` (E,) cells; ``dust``, ``smoke`` (E,) kg added; ``heat`` (E,) kelvin
     at the centre; ``vel`` (E, 3) m/s the air is pushed towards; ``radial`` (E,) m/s of horizontal outflow away
-    from the centre (the ring of a ground impact); ``blend`` (E,) 0..1 how far the air is pushed at the centre.
+    from the centre (the ring of a ground impact); ``blend`` (E,) 0..1 how far the air is pushed at the centre;
+    ``air`` (E,) m^3/s of air pushed out of the source (added to the expansion field ``q``, 1/s).
     """
     nx, ny, nz = d.shape
     for e in range(centres.shape[0]):
@@ -235,23 +239,25 @@ def splat(d, s, t, u, v, w, centres, radii, dust, smoke, heat, vel, radial, blen
         for i in range(i_lo, i_hi):
             for j in range(j_lo, j_hi):
                 for k in range(k_lo, k_hi):
-                    q = ((i - cx) ** 2 + (j - cy) ** 2 + (k - cz) ** 2) * inv
-                    if q < 4.0:
-                        total += math.exp(-q)
+                    qd = ((i - cx) ** 2 + (j - cy) ** 2 + (k - cz) ** 2) * inv
+                    if qd < 4.0:
+                        total += math.exp(-qd)
         if total <= 0.0:
             continue
         dd = dust[e] / (total * cell_volume)
         ss = smoke[e] / (total * cell_volume)
+        qq = air[e] / (total * cell_volume)
         for i in range(i_lo, i_hi):
             for j in range(j_lo, j_hi):
                 for k in range(k_lo, k_hi):
                     dx, dy, dz = i - cx, j - cy, k - cz
-                    q = (dx * dx + dy * dy + dz * dz) * inv
-                    if q >= 4.0:
+                    qd = (dx * dx + dy * dy + dz * dz) * inv
+                    if qd >= 4.0:
                         continue
-                    g = math.exp(-q)
+                    g = math.exp(-qd)
                     d[i, j, k] += dd * g
                     s[i, j, k] += ss * g
+                    q[i, j, k] += qq * g
                     t[i, j, k] = max(t[i, j, k], heat[e] * g)
                     h = math.sqrt(dx * dx + dy * dy) + 1e-6
                     tx = vel[e, 0] + radial[e] * dx / h * min(h / r, 1.0)
@@ -335,7 +341,7 @@ class FluidGrid:
 
     def __init__(self, shape, origin, cell_m: float, wind_m_s=(0.0, 0.0, 0.0), *, pressure_iterations: int = 30,
                  vorticity: float = 0.35, dust_settle_s: float = 30.0, smoke_thin_s: float = 45.0,
-                 cool_s: float = 3.0, damping_s: float = 12.0):
+                 cool_s: float = 3.0, damping_s: float = 12.0, dust_weight: float = 0.3):
         nx, ny, nz = (int(n) for n in shape)
         if min(nx, ny, nz) < 4:
             raise ValueError(f"grid shape {shape} is too small; each side needs at least 4 cells")
@@ -351,11 +357,15 @@ class FluidGrid:
         self.vorticity = float(vorticity)
         self.dust_settle_s, self.smoke_thin_s = dust_settle_s, smoke_thin_s
         self.cool_s, self.damping_s = cool_s, damping_s
+        self.dust_weight = float(dust_weight)
         z0 = lambda: np.zeros(self.shape, np.float32)  # noqa: E731
         self.u, self.v, self.w, self.dust, self.smoke, self.heat = (z0() for _ in range(6))
         self._u2, self._v2, self._w2, self._d2, self._s2, self._t2 = (z0() for _ in range(6))
         self._ox, self._oy, self._oz, self._mag = (z0() for _ in range(4))
         self.pressure, self._div = z0(), z0()
+        self.expansion = z0()
+        self._q_cells = z0()
+        """1/s: air pushed out of each cell this frame (cleared by :meth:`end_frame`)."""
         self._dust_kg = 0.0
         self._smoke_kg = 0.0
 
@@ -382,14 +392,17 @@ class FluidGrid:
             out[:, :2] += wind_at_height(self.wind_m_s, np.asarray(points_m)[:, 2])
         return out
 
-    def add_sources(self, centres_m, radii_m, dust_kg, smoke_kg, heat_k, vel_m_s, radial_m_s, blend) -> None:
+    def add_sources(self, centres_m, radii_m, dust_kg, smoke_kg, heat_k, vel_m_s, radial_m_s, blend,
+                    air_m3_s=None) -> None:
         """Soft balls of dust, smoke, heat and pushed air (see :func:`splat`); all (E,) or (E, 3)."""
         if len(centres_m) == 0:
             return
         f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
-        splat(self.dust, self.smoke, self.heat, self.u, self.v, self.w, f64(self.to_index(centres_m)),
-              f64(np.asarray(radii_m) / self.cell_m), f64(dust_kg), f64(smoke_kg), f64(heat_k), f64(vel_m_s),
-              f64(radial_m_s), f64(np.clip(blend, 0.0, 1.0)), self.cell_volume_m3)
+        air = np.zeros(len(radii_m)) if air_m3_s is None else air_m3_s
+        splat(self.dust, self.smoke, self.heat, self.u, self.v, self.w, self.expansion,
+              f64(self.to_index(centres_m)), f64(np.asarray(radii_m) / self.cell_m), f64(dust_kg), f64(smoke_kg),
+              f64(heat_k), f64(vel_m_s), f64(radial_m_s), f64(np.clip(blend, 0.0, 1.0)), f64(air),
+              self.cell_volume_m3)
         self._dust_kg += float(np.sum(dust_kg))
         self._smoke_kg += float(np.sum(smoke_kg))
 
@@ -410,7 +423,8 @@ class FluidGrid:
             self._oy[:] = 0.0
             self._oz[:] = 0.0
         forces(self.u, self.v, self.w, self.dust, self.smoke, self.heat, self._ox, self._oy, self._oz, self._mag,
-               dt, self.vorticity, G / T_AMBIENT_K, G / AIR_DENSITY_KG_M3)
+               dt, self.vorticity, G / T_AMBIENT_K, self.dust_weight * G / AIR_DENSITY_KG_M3)
+        self._q_cells = self.expansion * np.float32(self.cell_m)  # 1/s -> m/s per cell
         self.project()
         advect(self.u, self.v, self.w, self.dust, self.smoke, self.heat,
                self._u2, self._v2, self._w2, self._d2, self._s2, self._t2,
@@ -429,8 +443,12 @@ class FluidGrid:
         self._dust_kg = _cap_mass(self.dust, self._dust_kg, self.cell_volume_m3)
         self._smoke_kg = _cap_mass(self.smoke, self._smoke_kg, self.cell_volume_m3)
 
+    def end_frame(self) -> None:
+        """Forget this frame's expansion sources."""
+        self.expansion[:] = 0.0
+
     def project(self) -> None:
-        divergence(self.u, self.v, self.w, self._div)
+        divergence(self.u, self.v, self.w, self._q_cells, self._div)
         pressure_solve(self.pressure, self._div, self.pressure_iterations, 1.7)
         subtract_gradient(self.u, self.v, self.w, self.pressure)
 

@@ -77,6 +77,7 @@ class EffectsSim:
         self.hero_bounds = b
         self.centre_xy = 0.5 * (b[0, :2] + b[1, :2])
         self.hero_mass_kg = hero_mass_kg(scene)
+        self.hero_volume_m3 = float(np.prod(np.maximum(b[1] - b[0], 0.1)))
         self.wind_m_s = tuple(float(x) for x in scene.sky.wind_m_s)
         self.glass_ids = np.array([m.id for m in scene.materials.values()
                                    if m.transmission > 0.5 or "glass" in m.name.lower()], np.int32)
@@ -85,7 +86,8 @@ class EffectsSim:
             shape, origin, cell = grid_layout(b, cfg)
             self.grid = FluidGrid(shape, origin, cell, self.wind_m_s, pressure_iterations=cfg.pressure_iterations,
                                   vorticity=cfg.vorticity, dust_settle_s=cfg.dust_settle_s,
-                                  smoke_thin_s=cfg.smoke_thin_s, cool_s=cfg.cool_s, damping_s=cfg.damping_s)
+                                  smoke_thin_s=cfg.smoke_thin_s, cool_s=cfg.cool_s, damping_s=cfg.damping_s,
+                                  dust_weight=cfg.dust_weight)
         # expected dust of a full collapse -> particles per kg, so a full collapse gives cfg.dust_particles
         self.particles_per_kg = cfg.dust_particles / max(cfg.dust_fraction * self.hero_mass_kg, 1e-9)
         self.tracers = Pool({"grow": ((), np.float32), "rise": ((), np.float32)})
@@ -136,22 +138,25 @@ class EffectsSim:
         cfg = self.cfg
         src = []
         if "dust" in self.effects:
-            src.append(emit.grid_sources(ev, dust_kg, speed, violence, self.centre_xy, self.hero_mass_kg, cfg))
+            src.append(emit.grid_sources(ev, dust_kg, speed, violence, self.centre_xy, self.hero_mass_kg,
+                                         self.hero_volume_m3, dt, cfg))
             tp, tv, tkg = emit.chunk_trails(cp, cv, dt, self.hero_mass_kg, cfg)
             n = len(tkg)
             src.append(emit.Sources(tp, np.full(n, 1.5), tkg, np.zeros(n), np.full(n, 0.5 * cfg.break_heat_k),
-                                    0.3 * tv, np.zeros(n), np.zeros(n)))
+                                    0.3 * tv, np.zeros(n), np.zeros(n), np.zeros(n)))
         sm = self._smoke_sources(ev, cp, dt)
         if sm is not None:
             src.append(sm)
         s = emit.Sources.concat(src)
-        g.add_sources(s.centres_m, s.radii_m, s.dust_kg, s.smoke_kg, s.heat_k, s.vel_m_s, s.radial_m_s, s.blend)
+        g.add_sources(s.centres_m, s.radii_m, s.dust_kg, s.smoke_kg, s.heat_k, s.vel_m_s, s.radial_m_s, s.blend,
+                      s.air_m3_s)
         moving = np.linalg.norm(cv, axis=1) > 0.5 if len(cv) else np.zeros(0, bool)
         g.push(cp[moving], cv[moving], cfg.chunk_coupling)
         # substeps when the air moves more than ~2 cells a frame
         n = int(np.clip(math.ceil(g.max_speed() * dt / (2.0 * g.cell_m)), 1, cfg.max_substeps))
         for _ in range(n):
             g.step(dt / n)
+        g.end_frame()
 
     def _smoke_sources(self, ev: Events, cp: np.ndarray, dt: float) -> emit.Sources | None:
         """Smoke (and fire) from a few places in the building, from the first break on, sinking with the rubble."""
@@ -178,7 +183,7 @@ class EffectsSim:
         heat = self.cfg.fire_heat_k if fire else self.cfg.smoke_heat_k
         smoke_kg = np.full(n, self.cfg.smoke_kg_s * dt)
         return emit.Sources(src, np.full(n, 2.5), np.zeros(n), smoke_kg, np.full(n, heat),
-                            np.tile([0.0, 0.0, 4.0], (n, 1)), np.zeros(n), np.full(n, 0.4))
+                            np.tile([0.0, 0.0, 4.0], (n, 1)), np.zeros(n), np.full(n, 0.4), np.zeros(n))
 
     def _step_particles(self, dt: float) -> None:
         g = self.grid
