@@ -122,3 +122,16 @@ def ground_burst(t_s: float = 0.0, n: int = 40, radius_m: float = 12.0, speed_m_
     pos = np.c_[r * np.cos(a), r * np.sin(a), np.zeros(n)]
     return Events(np.full(n, t_s), pos, np.tile([0.0, 0.0, -speed_m_s], (n, 1)), np.full(n, mass_kg * speed_m_s),
                   np.full(n, GROUND_IMPACT, np.uint8), np.ones(n, np.int32))
+
+
+def small_config(**kw):
+    """A coarse, smaller grid (2.4 m cells, one building width each side) and fewer particles: the same
+    physics, fast enough for unit tests."""
+    from plano.sim.effects import EffectsConfig
+
+    return EffectsConfig(**{"grid_cells": 30_000, "dust_particles": 20_000, "margin_widths": 1.0,
+                            "height_factor": 1.5, **kw})
+
+
+def no_chunks():
+    return np.zeros((0, 3)), np.zeros((0, 3))

@@ -35,6 +35,9 @@ class EffectsConfig:
     """How strongly a moving chunk drags the air in its cells each frame (0..1): falling mass pushes a downdraft
     that turns into an outflow along the ground."""
     max_substeps: int = 3
+    threads: int | None = 1
+    """Numba threads for the grid and particles; ``None`` uses numba's default. One is the fastest on a busy
+    2-core machine (measured here: two threads ran 2 to 30 times slower while other jobs used the cores)."""
 
     # dust sources
     dust_fraction: float = 0.0005
@@ -44,7 +47,11 @@ class EffectsConfig:
     trail_dust_rate: float = 2.5e-8
     """Dust kg per second shed by each fast-moving chunk in the air, as a fraction of the hero's mass."""
     trail_speed_m_s: float = 6.0
-    impact_heat_k: float = 60.0
+    min_impact_speed_m_s: float = 2.0
+    """Impacts slower than this (resting contacts, pieces settling) make no dust or debris."""
+    impact_lift: float = 0.4
+    """Upward air speed at a ground impact, as a fraction of the impact speed (the splash that starts the billow)."""
+    impact_heat_k: float = 120.0
     break_heat_k: float = 20.0
 
     # dust particles

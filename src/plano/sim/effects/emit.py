@@ -55,9 +55,19 @@ def stochastic_round(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return (base + (rng.random(len(x)) < x - base)).astype(np.int64)
 
 
+def event_speed(events: Events) -> np.ndarray:
+    """(E,) speed of the material involved in each event; 10 m/s where the rigid sim left the velocity at zero."""
+    if events.count == 0:
+        return np.zeros(0)
+    speed = np.linalg.norm(events.velocities, axis=1)
+    return np.where(speed > 1e-9, speed, 10.0)
+
+
 def event_dust(events: Events, hero_mass_kg: float, cfg) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per event: dust kg, impact speed m/s and a 0..1 violence used for radii and outflow."""
-    speed = np.linalg.norm(events.velocities, axis=1) if events.count else np.zeros(0)
+    """Per event: dust kg, impact speed m/s and a 0..1 violence used for radii, outflow and debris.
+
+    Impacts slower than ``cfg.min_impact_speed_m_s`` (resting contacts) have zero violence and make nothing."""
+    speed = event_speed(events)
     dust = np.zeros(events.count)
     k = events.kinds
     ground = k == GROUND_IMPACT
@@ -69,6 +79,9 @@ def event_dust(events: Events, hero_mass_kg: float, cfg) -> tuple[np.ndarray, np
     dust[k == IMPACT] = 2.0 * per_break
     dust[k == WINDOW_BREAK] = 0.3 * per_break
     violence = np.clip(speed / 20.0, 0.05, 1.0)
+    slow = ((k == GROUND_IMPACT) | (k == IMPACT)) & (speed < cfg.min_impact_speed_m_s)
+    dust[slow] = 0.0
+    violence[slow] = 0.0
     return dust, speed, violence
 
 
@@ -84,11 +97,13 @@ def grid_sources(events: Events, dust: np.ndarray, speed: np.ndarray, violence: 
         return Sources.concat([])
     k = events.kinds
     ground = k == GROUND_IMPACT
-    pos = events.positions.astype(np.float64).copy()
-    pos[:, 2] = np.maximum(pos[:, 2], 0.5)
-    # the size of a source follows its dust mass (a ball of a few metres for a big impact)
+    # the size of a source follows its dust mass (a ball of a few metres for a big impact); a ground impact's
+    # ball sits on the ground
     ref = max(cfg.dust_fraction * hero_mass_kg * 1e-3, 1e-6)
-    radii = np.clip(1.5 + 2.5 * np.cbrt(dust / ref), 1.5, 6.0)
+    radii = np.clip(1.5 + 2.0 * np.cbrt(dust / ref), 1.5, 4.5)
+    pos = events.positions.astype(np.float64).copy()
+    pos[ground, 2] = 0.5 * radii[ground]
+    pos[:, 2] = np.maximum(pos[:, 2], 0.5)
     out = outward(pos, centre_xy)
     vel = np.zeros((events.count, 3))
     radial = np.zeros(events.count)
@@ -96,7 +111,7 @@ def grid_sources(events: Events, dust: np.ndarray, speed: np.ndarray, violence: 
     blend = np.full(events.count, 0.3)
     # ground impacts: outflow away from the impact and from the building, with some lift
     vel[ground] = out[ground] * (0.3 * speed[ground, None]) + np.array([0.0, 0.0, 1.0]) * (
-        1.0 + 0.15 * speed[ground, None])
+        1.0 + cfg.impact_lift * speed[ground, None])
     radial[ground] = np.clip(0.5 * speed[ground], 2.0, 15.0)
     heat[ground] = cfg.impact_heat_k * (0.5 + 0.5 * violence[ground])
     blend[ground] = 0.6
@@ -104,7 +119,7 @@ def grid_sources(events: Events, dust: np.ndarray, speed: np.ndarray, violence: 
     vel[other] = 0.5 * events.velocities[other]
     air = np.zeros(events.count)
     mass = events.strength[ground] / np.maximum(speed[ground], 3.0)
-    air[ground] = cfg.expelled_air * hero_volume_m3 * np.maximum(mass, 0.0) / hero_mass_kg / max(dt, 1e-3)
+    air[ground] = (violence[ground] > 0) * cfg.expelled_air * hero_volume_m3 * np.maximum(mass, 0.0) / hero_mass_kg / max(dt, 1e-3)
     return Sources(pos, radii, dust, np.zeros(events.count), heat, vel, radial, blend, air)
 
 

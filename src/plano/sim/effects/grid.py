@@ -13,8 +13,10 @@ at ``origin + (i + 0.5, j + 0.5, k + 0.5) * cell_m``.
 
 from __future__ import annotations
 
+import contextlib
 import math
 
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -331,6 +333,20 @@ def _cap_mass(field: np.ndarray, expected_kg: float, cell_volume: float) -> floa
     return have
 
 
+@contextlib.contextmanager
+def numba_threads(n: int | None):
+    """Run numba's parallel kernels on ``n`` threads inside the block (``None``: leave numba's setting)."""
+    if n is None:
+        yield
+        return
+    old = numba.get_num_threads()
+    numba.set_num_threads(max(1, min(int(n), numba.config.NUMBA_NUM_THREADS)))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(old)
+
+
 class FluidGrid:
     """Dust, smoke and heat on a grid above the ground, with wind.
 
@@ -341,7 +357,7 @@ class FluidGrid:
 
     def __init__(self, shape, origin, cell_m: float, wind_m_s=(0.0, 0.0, 0.0), *, pressure_iterations: int = 30,
                  vorticity: float = 0.35, dust_settle_s: float = 30.0, smoke_thin_s: float = 45.0,
-                 cool_s: float = 3.0, damping_s: float = 12.0, dust_weight: float = 0.3):
+                 cool_s: float = 3.0, damping_s: float = 12.0, dust_weight: float = 0.3, threads: int | None = 1):
         nx, ny, nz = (int(n) for n in shape)
         if min(nx, ny, nz) < 4:
             raise ValueError(f"grid shape {shape} is too small; each side needs at least 4 cells")
@@ -358,6 +374,7 @@ class FluidGrid:
         self.dust_settle_s, self.smoke_thin_s = dust_settle_s, smoke_thin_s
         self.cool_s, self.damping_s = cool_s, damping_s
         self.dust_weight = float(dust_weight)
+        self.threads = threads
         z0 = lambda: np.zeros(self.shape, np.float32)  # noqa: E731
         self.u, self.v, self.w, self.dust, self.smoke, self.heat = (z0() for _ in range(6))
         self._u2, self._v2, self._w2, self._d2, self._s2, self._t2 = (z0() for _ in range(6))
@@ -415,6 +432,10 @@ class FluidGrid:
 
     def step(self, dt: float) -> None:
         """Advance ``dt`` seconds: forces, projection, advection."""
+        with numba_threads(self.threads):
+            self._step(dt)
+
+    def _step(self, dt: float) -> None:
         if self.vorticity > 0.0:
             curl(self.u, self.v, self.w, self._ox, self._oy, self._oz, self._mag)
         else:

@@ -12,7 +12,7 @@ from plano.scene.model import Scene
 from plano.sim.effects import emit
 from plano.sim.effects.config import EffectsConfig
 from plano.sim.effects.debris import drag_per_metre, step_ballistic
-from plano.sim.effects.grid import FluidGrid
+from plano.sim.effects.grid import FluidGrid, numba_threads
 from plano.sim.effects.papers import step_papers
 from plano.sim.effects.particles import step_tracers
 from plano.sim.effects.pool import Pool
@@ -87,7 +87,7 @@ class EffectsSim:
             self.grid = FluidGrid(shape, origin, cell, self.wind_m_s, pressure_iterations=cfg.pressure_iterations,
                                   vorticity=cfg.vorticity, dust_settle_s=cfg.dust_settle_s,
                                   smoke_thin_s=cfg.smoke_thin_s, cool_s=cfg.cool_s, damping_s=cfg.damping_s,
-                                  dust_weight=cfg.dust_weight)
+                                  dust_weight=cfg.dust_weight, threads=cfg.threads)
         # expected dust of a full collapse -> particles per kg, so a full collapse gives cfg.dust_particles
         self.particles_per_kg = cfg.dust_particles / max(cfg.dust_fraction * self.hero_mass_kg, 1e-9)
         self.tracers = Pool({"grow": ((), np.float32), "rise": ((), np.float32)})
@@ -105,6 +105,10 @@ class EffectsSim:
     def step(self, frame_index: int, t_s: float, events: Events, chunk_positions: np.ndarray,
              chunk_velocities: np.ndarray) -> tuple[Particles, DustGrid | None]:
         """Advance to time ``t_s`` (seconds from the first frame) and return this frame's particles and dust."""
+        with numba_threads(self.cfg.threads):
+            return self._step(frame_index, t_s, events, chunk_positions, chunk_velocities)
+
+    def _step(self, frame_index, t_s, events, chunk_positions, chunk_velocities):
         if not isinstance(events, Events):
             raise PlanoError(f"events is a {type(events).__name__}; expected plano.sim.events.Events")
         cp = np.asarray(chunk_positions, dtype=np.float64).reshape(-1, 3) if np.size(chunk_positions) else np.zeros((0, 3))
@@ -228,7 +232,7 @@ class EffectsSim:
         out = emit.outward(ev.positions, self.centre_xy) if ev.count else np.zeros((0, 3))
         age0 = np.clip(t - ev.times_s, 0.0, max(dt, 0.0)) if ev.count else np.zeros(0)
         if "dust" in self.effects:
-            self._spawn_dust(ev, dust_kg, speed, out, age0, cp, cv, dt)
+            self._spawn_dust(ev, dust_kg, speed, violence, out, age0, cp, cv, dt)
         if self.smoke_sources is not None and self.effects & {"smoke", "fire"}:
             self._spawn_smoke(dt)
         if "debris" in self.effects and ev.count:
@@ -240,12 +244,13 @@ class EffectsSim:
         if "papers" in self.effects and ev.count:
             self._spawn_papers(ev, wb, out, age0)
 
-    def _spawn_dust(self, ev, dust_kg, speed, out, age0, cp, cv, dt) -> None:
+    def _spawn_dust(self, ev, dust_kg, speed, violence, out, age0, cp, cv, dt) -> None:
         cfg, rng = self.cfg, self.rng["dust"]
         pos = ev.positions.astype(np.float64)
         radii = np.clip(1.0 + 0.1 * speed, 1.0, 4.0)
         counts = emit.stochastic_round(dust_kg * self.particles_per_kg, rng)
-        counts[ev.kinds == GROUND_IMPACT] = np.maximum(counts[ev.kinds == GROUND_IMPACT], 4)
+        hard = (ev.kinds == GROUND_IMPACT) & (violence > 0)
+        counts[hard] = np.maximum(counts[hard], 4)
         # dust shed by falling chunks
         tp, tv, tkg = emit.chunk_trails(cp, cv, dt, self.hero_mass_kg, cfg)
         tcount = emit.stochastic_round(tkg * self.particles_per_kg, rng)
@@ -308,6 +313,7 @@ class EffectsSim:
         rate = np.select([k == GROUND_IMPACT, k == BREAK, k == IMPACT],
                          [cfg.debris_per_ground_impact * (0.5 + violence), np.full(len(k), cfg.debris_per_break),
                           np.full(len(k), cfg.debris_per_impact)], 0.0)
+        rate[((k == GROUND_IMPACT) | (k == IMPACT)) & (violence <= 0)] = 0.0
         counts = emit.stochastic_round(rate, rng)
         room = min(self._room(int(counts.sum())), max(cfg.max_debris - int(np.sum(self.pieces.a["kind"] == DEBRIS)), 0))
         if room < counts.sum():
