@@ -325,15 +325,15 @@ class EffectsSim:
         ground = (k == GROUND_IMPACT)[idx]
         sp = speed[idx, None]
         # pieces thrown up and out of a ground impact; from breaks they keep the material's motion and scatter
-        spray = rng.normal(0.0, 1.0, (n, 3))
+        spray = np.clip(rng.normal(0.0, 1.0, (n, 3)), -2.0, 2.0)
         up = np.abs(spray[:, 2:3])
-        v_ground = (out[idx] * rng.uniform(0.1, 0.35, (n, 1)) * sp + spray * np.array([0.25, 0.25, 0.0]) * sp
-                    + up * 0.3 * sp)
+        v_ground = (out[idx] * rng.uniform(0.1, 0.3, (n, 1)) * sp + spray * np.array([0.12, 0.12, 0.0]) * sp
+                    + up * 0.25 * sp)
         v_break = ev.velocities[idx] + spray * 2.5 + out[idx] * rng.uniform(0.5, 3.0, (n, 1))
         vel = np.where(ground[:, None], v_ground, v_break)
         size = emit.lognormal_between(*cfg.debris_size_m, n, rng)
         pts[:, 2] = np.maximum(pts[:, 2], 0.5 * size)
-        self._add_pieces(rng, pts, vel, size, DEBRIS, 2200.0, 0.25, 0.6, age0[idx])
+        self._add_pieces(rng, pts, vel, size, DEBRIS, 2200.0, 0.25, 0.8, age0[idx])
 
     def _spawn_glass(self, ev, which, out, age0) -> None:
         cfg, rng = self.cfg, self.rng["glass"]
@@ -343,10 +343,11 @@ class EffectsSim:
         n = len(idx)
         if n == 0:
             return
+        pts[:, :2] += 0.3 * out[idx, :2]
         vel = ev.velocities[idx] + out[idx] * rng.uniform(1.0, 5.0, (n, 1)) + rng.normal(0.0, 1.5, (n, 3))
         size = emit.lognormal_between(*cfg.glass_size_m, n, rng)
         pts[:, 2] = np.maximum(pts[:, 2], 0.5 * size)
-        self._add_pieces(rng, pts, vel, size, GLASS, 2500.0, 0.35, 0.4, age0[idx])
+        self._add_pieces(rng, pts, vel, size, GLASS, 2500.0, 0.15, 0.6, age0[idx])
 
     def _spawn_papers(self, ev, wb, out, age0) -> None:
         cfg, rng = self.cfg, self.rng["papers"]
@@ -364,7 +365,8 @@ class EffectsSim:
         n = len(idx)
         if n == 0:
             return
-        vel = 0.3 * ev.velocities[idx] + out[idx] * rng.uniform(1.0, 4.0, (n, 1)) + rng.normal(0.0, 0.7, (n, 3))
+        pts[:, :2] += 0.5 * out[idx, :2]  # start just outside the facade
+        vel = 0.3 * ev.velocities[idx] + out[idx] * rng.uniform(2.0, 6.0, (n, 1)) + rng.normal(0.0, 0.7, (n, 3))
         vel[:, 2] += 1.0
         heading = np.arctan2(vel[:, 1], vel[:, 0]) + rng.normal(0.0, 0.5, n)
         self.papers.append(pos=pts, vel=vel, size=rng.uniform(*cfg.paper_chord_m, n), age=age0[idx], life=np.inf,
