@@ -19,7 +19,7 @@ class EffectsConfig:
     """The grid's height, in building heights."""
     min_height_m: float = 30.0
     pressure_iterations: int = 30
-    vorticity: float = 0.35
+    vorticity: float = 0.6
     """Vorticity confinement (billowing); 0 turns it off."""
     dust_settle_s: float = 30.0
     """Time for the suspended dust mass to fall to 1/e (settling out of the air)."""
@@ -31,6 +31,9 @@ class EffectsConfig:
     """Fraction of the suspended dust's weight the air feels (1: all of it; the cloud then hugs the ground)."""
     expelled_air: float = 0.9
     """Fraction of the building's volume of air pushed out as its mass comes down (the collapse's surge)."""
+    break_air: float = 2e-4
+    """Air pushed out at each broken bond, as a fraction of the building's volume: the puffs of dust blown out
+    of the facade below a pancaking floor."""
     chunk_coupling: float = 0.35
     """How strongly a moving chunk drags the air in its cells each frame (0..1): falling mass pushes a downdraft
     that turns into an outflow along the ground."""

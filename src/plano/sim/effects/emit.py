@@ -119,6 +119,7 @@ def grid_sources(events: Events, dust: np.ndarray, speed: np.ndarray, violence: 
     vel[other] = 0.5 * events.velocities[other]
     air = np.zeros(events.count)
     mass = events.strength[ground] / np.maximum(speed[ground], 3.0)
+    air[k == BREAK] = cfg.break_air * hero_volume_m3 / max(dt, 1e-3)
     air[ground] = (violence[ground] > 0) * cfg.expelled_air * hero_volume_m3 * np.maximum(mass, 0.0) / hero_mass_kg / max(dt, 1e-3)
     return Sources(pos, radii, dust, np.zeros(events.count), heat, vel, radial, blend, air)
 
