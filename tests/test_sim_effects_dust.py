@@ -156,3 +156,23 @@ def test_bad_input_is_a_plano_error(scene):
     fx.step(1, 1.0, Events.empty(), *no_chunks())
     with pytest.raises(PlanoError, match="back in time"):
         fx.step(0, 0.5, Events.empty(), *no_chunks())
+
+
+def test_resting_contacts_make_no_dust_or_debris(scene):
+    """GROUND_IMPACT events at walking pace (pieces settling on the pile) are not explosions."""
+    slow = ground_burst(t_s=0.0, n=50, speed_m_s=0.5, mass_kg=2e3)
+    fx = EffectsSim(scene, ShotSpec(effects=("dust", "debris")), 0, FPS, small_config())
+    particles, dust = fx.step(0, 0.0, slow, *no_chunks())
+    assert particles.count == 0 and dust.density.max() == 0.0
+    hard = ground_burst(t_s=1 / FPS, n=50, speed_m_s=15.0, mass_kg=2e3)
+    particles, dust = fx.step(1, 1 / FPS, hard, *no_chunks())
+    assert (particles.kinds == DUST).sum() >= 4 * 50 and (particles.kinds == DEBRIS).any()
+    assert dust.density.max() > 0.0
+
+
+def test_simulate_effects_runs_a_shot(scene, collapse):
+    from plano.sim.effects import simulate_effects
+
+    frames = list(simulate_effects(scene, ShotSpec(effects=("dust",)), 3, collapse[:30], FPS, small_config()))
+    assert len(frames) == 30
+    assert frames[-1][0].count > 0 and frames[-1][1].density.max() > 0

@@ -119,7 +119,8 @@ class EffectsSim:
         ok = np.all(np.isfinite(cp), axis=1) & np.all(np.isfinite(cv), axis=1)
         cp, cv = cp[ok], cv[ok]
         ev = _finite_events(events)
-        dt = 1.0 / self.fps if self.last_t is None else float(t_s) - self.last_t
+        # the effects start at t = 0 (the first frame): a first call at t = 0 only emits
+        dt = float(t_s) - (0.0 if self.last_t is None else self.last_t)
         if dt < 0:
             raise PlanoError(f"effects stepped back in time, from {self.last_t} s to {t_s} s; step frames in order")
         self.last_t = float(t_s)
