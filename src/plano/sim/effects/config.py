@@ -31,6 +31,9 @@ class EffectsConfig:
     """Fraction of the suspended dust's weight the air feels (1: all of it; the cloud then hugs the ground)."""
     expelled_air: float = 0.9
     """Fraction of the building's volume of air pushed out as its mass comes down (the collapse's surge)."""
+    air_expel_min_s: float = 1.0
+    """The building's air cannot all be pushed out faster than this: caps a frame's expelled air at
+    volume * dt / air_expel_min_s, and the whole shot's at the building's volume."""
     break_air: float = 2e-4
     """Air pushed out at each broken bond, as a fraction of the building's volume: the puffs of dust blown out
     of the facade below a pancaking floor."""
@@ -38,6 +41,7 @@ class EffectsConfig:
     """How strongly a moving chunk drags the air in its cells each frame (0..1): falling mass pushes a downdraft
     that turns into an outflow along the ground."""
     max_substeps: int = 3
+    max_air_speed_m_s: float = 60.0
     threads: int | None = 1
     """Numba threads for the grid and particles; ``None`` uses numba's default. One is the fastest on a busy
     2-core machine (measured here: two threads ran 2 to 30 times slower while other jobs used the cores)."""
@@ -87,4 +91,6 @@ class EffectsConfig:
     paper_chord_m: tuple[float, float] = (0.18, 0.30)
     max_debris: int = 80_000
     max_papers: int = 20_000
+    max_dust_particles: int = 900_000
+    """Live dust particles at most (a safety net against event floods; the reference shot has ~400 k)."""
     max_particles: int = 2_000_000

@@ -198,8 +198,9 @@ def pressure_solve(p, div, iterations, omega):
 
 
 @njit(parallel=True, cache=True, fastmath=True)
-def subtract_gradient(u, v, w, p):
-    """Make the velocity divergence-free and stop flow into the ground."""
+def subtract_gradient(u, v, w, p, max_speed):
+    """Make the velocity divergence-free, stop flow into the ground and cap the speed at ``max_speed`` m/s
+    (a safety net against wild sources; a collapse's air rarely passes 40 m/s)."""
     nx, ny, nz = u.shape
     for i in prange(nx):
         for j in range(ny):
@@ -210,9 +211,18 @@ def subtract_gradient(u, v, w, p):
                 pym = p[i, j - 1, k] if j > 0 else 0.0
                 pzp = p[i, j, k + 1] if k < nz - 1 else 0.0
                 pzm = p[i, j, k - 1] if k > 0 else p[i, j, k]
-                u[i, j, k] -= 0.5 * (pxp - pxm)
-                v[i, j, k] -= 0.5 * (pyp - pym)
-                w[i, j, k] -= 0.5 * (pzp - pzm)
+                a = u[i, j, k] - 0.5 * (pxp - pxm)
+                b = v[i, j, k] - 0.5 * (pyp - pym)
+                c = w[i, j, k] - 0.5 * (pzp - pzm)
+                sp2 = a * a + b * b + c * c
+                if sp2 > max_speed * max_speed:
+                    f = max_speed / math.sqrt(sp2)
+                    a *= f
+                    b *= f
+                    c *= f
+                u[i, j, k] = a
+                v[i, j, k] = b
+                w[i, j, k] = c
             if w[i, j, 0] < 0.0:
                 w[i, j, 0] = 0.0
 
@@ -357,7 +367,8 @@ class FluidGrid:
 
     def __init__(self, shape, origin, cell_m: float, wind_m_s=(0.0, 0.0, 0.0), *, pressure_iterations: int = 30,
                  vorticity: float = 0.35, dust_settle_s: float = 30.0, smoke_thin_s: float = 45.0,
-                 cool_s: float = 3.0, damping_s: float = 12.0, dust_weight: float = 0.3, threads: int | None = 1):
+                 cool_s: float = 3.0, damping_s: float = 12.0, dust_weight: float = 0.3, threads: int | None = 1,
+                 max_speed_m_s: float = 60.0):
         nx, ny, nz = (int(n) for n in shape)
         if min(nx, ny, nz) < 4:
             raise ValueError(f"grid shape {shape} is too small; each side needs at least 4 cells")
@@ -375,6 +386,7 @@ class FluidGrid:
         self.cool_s, self.damping_s = cool_s, damping_s
         self.dust_weight = float(dust_weight)
         self.threads = threads
+        self.max_speed_m_s = float(max_speed_m_s)
         z0 = lambda: np.zeros(self.shape, np.float32)  # noqa: E731
         self.u, self.v, self.w, self.dust, self.smoke, self.heat = (z0() for _ in range(6))
         self._u2, self._v2, self._w2, self._d2, self._s2, self._t2 = (z0() for _ in range(6))
@@ -471,7 +483,7 @@ class FluidGrid:
     def project(self) -> None:
         divergence(self.u, self.v, self.w, self._q_cells, self._div)
         pressure_solve(self.pressure, self._div, self.pressure_iterations, 1.7)
-        subtract_gradient(self.u, self.v, self.w, self.pressure)
+        subtract_gradient(self.u, self.v, self.w, self.pressure, self.max_speed_m_s)
 
     def total_dust_kg(self) -> float:
         return float(self.dust.sum(dtype=np.float64)) * self.cell_volume_m3

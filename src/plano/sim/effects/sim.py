@@ -87,7 +87,8 @@ class EffectsSim:
             self.grid = FluidGrid(shape, origin, cell, self.wind_m_s, pressure_iterations=cfg.pressure_iterations,
                                   vorticity=cfg.vorticity, dust_settle_s=cfg.dust_settle_s,
                                   smoke_thin_s=cfg.smoke_thin_s, cool_s=cfg.cool_s, damping_s=cfg.damping_s,
-                                  dust_weight=cfg.dust_weight, threads=cfg.threads)
+                                  dust_weight=cfg.dust_weight, threads=cfg.threads,
+                                  max_speed_m_s=cfg.max_air_speed_m_s)
         # expected dust of a full collapse -> particles per kg, so a full collapse gives cfg.dust_particles
         self.particles_per_kg = cfg.dust_particles / max(cfg.dust_fraction * self.hero_mass_kg, 1e-9)
         self.tracers = Pool({"grow": ((), np.float32), "rise": ((), np.float32)})
@@ -99,6 +100,7 @@ class EffectsSim:
         self.next_id = 0
         self.last_t: float | None = None
         self.dust_emitted = 0
+        self.air_expelled_m3 = 0.0
         self.frames = 0
 
     # --------------------------------------------------------------------------------------------- stepping
@@ -153,6 +155,14 @@ class EffectsSim:
         if sm is not None:
             src.append(sm)
         s = emit.Sources.concat(src)
+        # the building only holds so much air, and cannot empty in an instant
+        want = float(s.air_m3_s.sum()) * dt
+        room = min(self.hero_volume_m3 * dt / cfg.air_expel_min_s,
+                   max(self.hero_volume_m3 - self.air_expelled_m3, 0.0))
+        if want > room > 0.0 or (want > 0.0 and room <= 0.0):
+            s = emit.Sources(*[getattr(s, f) for f in emit.Sources.__dataclass_fields__][:-1],
+                             s.air_m3_s * (max(room, 0.0) / want))
+        self.air_expelled_m3 += float(s.air_m3_s.sum()) * dt
         g.add_sources(s.centres_m, s.radii_m, s.dust_kg, s.smoke_kg, s.heat_k, s.vel_m_s, s.radial_m_s, s.blend,
                       s.air_m3_s)
         moving = np.linalg.norm(cv, axis=1) > 0.5 if len(cv) else np.zeros(0, bool)
@@ -257,7 +267,8 @@ class EffectsSim:
         tcount = emit.stochastic_round(tkg * self.particles_per_kg, rng)
         centres = np.concatenate([pos, tp])
         counts = np.concatenate([counts, tcount])
-        total = self._room(int(counts.sum()))
+        live_dust = int(np.sum(self.tracers.a["kind"] == DUST)) if len(self.tracers) else 0
+        total = min(self._room(int(counts.sum())), max(cfg.max_dust_particles - live_dust, 0))
         if total < counts.sum():
             counts = np.floor(counts * (total / max(counts.sum(), 1))).astype(np.int64)
         radii = np.concatenate([radii, np.full(len(tp), 1.0)])
