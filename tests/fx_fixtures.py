@@ -41,8 +41,10 @@ def box_scene(width_m: float = 30.0, depth_m: float = 20.0, height_m: float = 40
         z0 = f * fh
         parts.append(box(f"hero/slab/f{f:02d}", "slab", "concrete", (-w, -d, z0 + fh - 0.3), (w, d, z0 + fh), f))
         for i, (x, y) in enumerate([(-w, -d), (w - 0.6, -d), (w - 0.6, d - 0.6), (-w, d - 0.6)]):
-            parts.append(box(f"hero/column/f{f:02d}_{i}", "column", "concrete", (x, y, z0), (x + 0.6, y + 0.6, z0 + fh - 0.3), f))
-        parts.append(box(f"hero/window/f{f:02d}", "window", "glass", (-w + 1, -d, z0 + 1), (w - 1, -d + 0.02, z0 + fh - 1), f))
+            parts.append(box(f"hero/column/f{f:02d}_{i}", "column", "concrete", (x, y, z0),
+                             (x + 0.6, y + 0.6, z0 + fh - 0.3), f))
+        parts.append(box(f"hero/window/f{f:02d}", "window", "glass", (-w + 1, -d, z0 + 1),
+                         (w - 1, -d + 0.02, z0 + fh - 1), f))
     n = 3
     cam = CameraRig(frames=np.arange(1001, 1001 + n), fps=24.0, positions=np.tile([0.0, -150.0, 20.0], (n, 1)),
                     targets=np.tile([0.0, 0.0, 20.0], (n, 1)), ups=np.tile([0.0, 0.0, 1.0], (n, 1)),

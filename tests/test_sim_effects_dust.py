@@ -151,6 +151,8 @@ def test_bad_input_is_a_plano_error(scene):
     fx = EffectsSim(scene, ShotSpec(effects=("dust",)), 0, FPS, small_config())
     with pytest.raises(PlanoError, match="chunk_velocities"):
         fx.step(0, 0.0, Events.empty(), np.zeros((3, 3)), np.zeros((2, 3)))
+    with pytest.raises(PlanoError, match="chunk_positions"):
+        fx.step(0, 0.0, Events.empty(), np.zeros((4, 6)), np.zeros((8, 3)))
     with pytest.raises(PlanoError, match="Events"):
         fx.step(0, 0.0, [], *no_chunks())
     fx.step(1, 1.0, Events.empty(), *no_chunks())

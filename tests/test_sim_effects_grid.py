@@ -14,7 +14,8 @@ def _ball(g, centre, dust=50.0, heat=0.0, radius=2.0, air=0.0, vel=(0.0, 0.0, 0.
 def _moments(g):
     d = g.dust.astype(np.float64)
     nx, ny, nz = d.shape
-    c = g.origin + (np.stack(np.meshgrid(np.arange(nx), np.arange(ny), np.arange(nz), indexing="ij"), -1) + 0.5) * g.cell_m
+    idx = np.stack(np.meshgrid(np.arange(nx), np.arange(ny), np.arange(nz), indexing="ij"), -1)
+    c = g.origin + (idx + 0.5) * g.cell_m
     m = d.sum()
     mean = (d[..., None] * c).sum(axis=(0, 1, 2)) / m
     r = np.sqrt((d * ((c[..., 0] - mean[0]) ** 2 + (c[..., 1] - mean[1]) ** 2)).sum() / m)

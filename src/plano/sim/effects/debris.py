@@ -22,7 +22,8 @@ def step_ballistic(pos, vel, size, age, drag, restitution, friction, resting, dt
     """Advance pieces ``dt`` seconds in ``substeps`` steps (semi-implicit Euler).
 
     ``pos``, ``vel`` (N, 3) float32 in place; ``size`` (N,) m (the piece rests with its centre at size/2 above
-    the ground); ``drag`` (N,) 1/m; ``restitution`` (N,) 0..1 per bounce, ``friction`` (N,) Coulomb coefficient; ``resting`` (N,) uint8,
+    the ground); ``drag`` (N,) 1/m; ``restitution`` (N,) 0..1 per bounce, ``friction`` (N,) Coulomb coefficient;
+    ``resting`` (N,) uint8,
     set when a piece has stopped (it then stays put)."""
     h = dt / substeps
     for n in prange(pos.shape[0]):

@@ -120,7 +120,8 @@ def grid_sources(events: Events, dust: np.ndarray, speed: np.ndarray, violence: 
     air = np.zeros(events.count)
     mass = events.strength[ground] / np.maximum(speed[ground], 3.0)
     air[k == BREAK] = cfg.break_air * hero_volume_m3 / max(dt, 1e-3)
-    air[ground] = (violence[ground] > 0) * cfg.expelled_air * hero_volume_m3 * np.maximum(mass, 0.0) / hero_mass_kg / max(dt, 1e-3)
+    share = np.maximum(mass, 0.0) / hero_mass_kg  # of the building that came down here
+    air[ground] = (violence[ground] > 0) * cfg.expelled_air * hero_volume_m3 * share / max(dt, 1e-3)
     return Sources(pos, radii, dust, np.zeros(events.count), heat, vel, radial, blend, air)
 
 

@@ -113,9 +113,8 @@ class EffectsSim:
     def _step(self, frame_index, t_s, events, chunk_positions, chunk_velocities):
         if not isinstance(events, Events):
             raise PlanoError(f"events is a {type(events).__name__}; expected plano.sim.events.Events")
-        cp = np.asarray(chunk_positions, dtype=np.float64).reshape(-1, 3) if np.size(chunk_positions) else np.zeros((0, 3))
-        cv = np.asarray(chunk_velocities, dtype=np.float64).reshape(-1, 3) if np.size(chunk_velocities) else np.zeros((0, 3))
-        if cp.shape != cv.shape:
+        cp, cv = _points(chunk_positions), _points(chunk_velocities)
+        if cp is None or cv is None or cp.shape != cv.shape:
             raise PlanoError(f"chunk_positions {np.shape(chunk_positions)} and chunk_velocities "
                              f"{np.shape(chunk_velocities)} differ; expected both (C, 3)")
         ok = np.all(np.isfinite(cp), axis=1) & np.all(np.isfinite(cv), axis=1)
@@ -403,6 +402,14 @@ class EffectsSim:
         return DustGrid(origin=g.origin.copy(), cell_m=g.cell_m, density=density.astype(np.float32),
                         temperature=g.heat.copy() if "fire" in self.effects else None,
                         smoke=g.smoke.copy() if self.effects & {"smoke", "fire"} else None)
+
+
+def _points(a) -> np.ndarray | None:
+    """(C, 3) float64, (0, 3) for an empty input, None when the shape is wrong."""
+    a = np.asarray(a, dtype=np.float64)
+    if a.size == 0:
+        return np.zeros((0, 3))
+    return a if a.ndim == 2 and a.shape[1] == 3 else None
 
 
 def _finite_events(ev: Events) -> Events:
