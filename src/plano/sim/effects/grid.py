@@ -23,6 +23,7 @@ from numba import njit, prange
 G = 9.81
 T_AMBIENT_K = 293.0
 AIR_DENSITY_KG_M3 = 1.2
+AIR_SOURCE_CELLS = 4.0
 
 
 @njit(cache=True, fastmath=True, inline="always")
@@ -427,11 +428,17 @@ class FluidGrid:
         if len(centres_m) == 0:
             return
         f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
-        air = np.zeros(len(radii_m)) if air_m3_s is None else air_m3_s
-        splat(self.dust, self.smoke, self.heat, self.u, self.v, self.w, self.expansion,
-              f64(self.to_index(centres_m)), f64(np.asarray(radii_m) / self.cell_m), f64(dust_kg), f64(smoke_kg),
-              f64(heat_k), f64(vel_m_s), f64(radial_m_s), f64(np.clip(blend, 0.0, 1.0)), f64(air),
-              self.cell_volume_m3)
+        n = len(radii_m)
+        centres, radii, zero = f64(self.to_index(centres_m)), f64(np.asarray(radii_m) / self.cell_m), np.zeros(n)
+        splat(self.dust, self.smoke, self.heat, self.u, self.v, self.w, self.expansion, centres, radii,
+              f64(dust_kg), f64(smoke_kg), f64(heat_k), f64(vel_m_s), f64(radial_m_s),
+              f64(np.clip(blend, 0.0, 1.0)), zero, self.cell_volume_m3)
+        if air_m3_s is not None and np.any(np.asarray(air_m3_s) > 0):
+            # pushed-out air spread over at least AIR_SOURCE_CELLS cells: a smaller source makes the projected
+            # outflow a grid-aligned diamond instead of a circle
+            splat(self.dust, self.smoke, self.heat, self.u, self.v, self.w, self.expansion, centres,
+                  np.maximum(radii, AIR_SOURCE_CELLS), zero, zero, zero, np.zeros((n, 3)), zero, zero,
+                  f64(air_m3_s), self.cell_volume_m3)
         self._dust_kg += float(np.sum(dust_kg))
         self._smoke_kg += float(np.sum(smoke_kg))
 
