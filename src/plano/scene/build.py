@@ -6,6 +6,7 @@ changing the camera does not change the building.
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections import Counter
 from dataclasses import replace
@@ -97,5 +98,6 @@ def build_scene(spec: ShotSpec) -> Scene:
     }
     if style != subj.style:
         info["style_note"] = f"style {subj.style!r} is built with the {style!r} grammar"
+    info = json.loads(json.dumps(info))  # plain JSON types, so that a saved scene loads back equal
     return Scene(parts=parts, materials=materials, camera=rig, sun=sun, sky=sky, style=style, storeys=dims.storeys,
                  floor_height_m=dims.floor_h_m, hero_bounds=hero_bounds, seed=spec.seed, info=info)
