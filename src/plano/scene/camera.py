@@ -34,9 +34,9 @@ FRAMING: dict[str, Framing] = {
     "wide": Framing((0.0, 1.0), None, 0.65, True),
     "full": Framing((0.0, 1.0), None, 0.90, True),
     "medium": Framing((0.0, 0.5), None, 0.90, False),
-    "medium_close_up": Framing((0.0, 0.3), 12.0, 0.90, False),
-    "close_up": Framing((0.25, 0.40), 6.0, 0.90, False),
-    "insert": Framing((0.30, 0.36), 2.0, 0.90, False),
+    "medium_close_up": Framing((0.0, 0.3), 12.0, 0.85, False),
+    "close_up": Framing((0.25, 0.40), 6.0, 0.85, False),
+    "insert": Framing((0.30, 0.36), 2.0, 0.85, False),
 }
 
 # angle -> (camera height rule, elevation of the line of sight above the horizontal in degrees)
@@ -125,6 +125,16 @@ def in_frame(rig: CameraRig, i: int, points: np.ndarray, margin: float = 0.0) ->
                 and np.all(p[:, 1] >= my) and np.all(p[:, 1] <= rig.height - my))
 
 
+def in_frame_vertically(rig: CameraRig, i: int, points: np.ndarray, margin: float = 0.0) -> bool:
+    """For shots tighter than the building: the points span no more than the frame height (``margin`` share
+    kept free) and their middle is in frame; they may run past the sides."""
+    p = rig.project(i, points)
+    my = margin * rig.height
+    cx = 0.5 * (p[:, 0].min() + p[:, 0].max())
+    return bool(np.all(p[:, 2] > 0) and np.all(p[:, 1] >= my) and np.all(p[:, 1] <= rig.height - my)
+                and 0 <= cx <= rig.width)
+
+
 def solve_camera(spec: ShotSpec, hero_bounds: np.ndarray, front: np.ndarray, rng: np.random.Generator
                  ) -> tuple[CameraRig, dict]:
     """The camera rig for a spec, a hero building's bounds (2, 3) and its front direction (unit, horizontal)."""
@@ -149,6 +159,9 @@ def solve_camera(spec: ShotSpec, hero_bounds: np.ndarray, front: np.ndarray, rng
             z = cam.height_m
         elif elev is not None:
             z = centre[2] + d * math.tan(math.radians(elev))
+        elif not framing.whole_building and centre[2] > 3.0:
+            # a detail up the facade: level with it (from a lift or a window opposite), or below it for low
+            z = centre[2] if angle != "low" else max(0.5, centre[2] - d * math.tan(math.radians(15.0)))
         else:
             z = EYE_HEIGHT_M.get(angle, 1.7)
         eye = np.array([centre[0] + front[0] * d, centre[1] + front[1] * d, z])
@@ -228,7 +241,8 @@ def solve_camera(spec: ShotSpec, hero_bounds: np.ndarray, front: np.ndarray, rng
     for _ in range(12):
         P, T, U = path(s)
         rig = _look_rig(P, T, U, f_mm, aw, ah, sq, spec, body)
-        if all(in_frame(rig, i, check, MARGIN * 0.5) for i in range(n)):
+        test = in_frame if framing.whole_building else in_frame_vertically
+        if all(test(rig, i, check, MARGIN * 0.5) for i in range(n)):
             break
         s *= 0.6
     else:

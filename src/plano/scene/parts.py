@@ -140,3 +140,27 @@ def aabb_pairs(parts, pad: float = 0.0) -> np.ndarray:
         for j in cand[ok]:
             out.append((order[k], order[j]))
     return np.array(out, dtype=np.int64).reshape(-1, 2)
+
+
+def is_axis_aligned_box(part: Part) -> bool:
+    if len(part.vertices) != 8:
+        return False
+    lo, hi = part.bounds
+    return bool(np.all(np.isclose(part.vertices, lo) | np.isclose(part.vertices, hi)))
+
+
+def pair_penetrations(parts, pairs: np.ndarray) -> np.ndarray:
+    """:func:`penetration_depth` for many (i, j) pairs: exact and vectorised for two axis-aligned boxes
+    (overlap of their bounds), the separating-axis test otherwise."""
+    pairs = np.asarray(pairs, np.int64).reshape(-1, 2)
+    if not len(pairs):
+        return np.zeros(0)
+    aabb = np.array([is_axis_aligned_box(p) for p in parts])
+    b = np.array([p.bounds for p in parts])
+    i, j = pairs[:, 0], pairs[:, 1]
+    ov = np.minimum(b[i, 1], b[j, 1]) - np.maximum(b[i, 0], b[j, 0])
+    out = ov.min(axis=1)
+    slow = ~(aabb[i] & aabb[j])
+    for k in np.nonzero(slow)[0]:
+        out[k] = penetration_depth(parts[i[k]], parts[j[k]])
+    return out
