@@ -103,4 +103,6 @@ def test_camera_angles_set_the_height(angle, check):
 def test_longer_lens_stands_further_back():
     a = build_scene(reference_spec(focal_length_mm=24.0)).info["camera"]["distance_m"]
     b = build_scene(reference_spec(focal_length_mm=75.0)).info["camera"]["distance_m"]
-    assert b / a == pytest.approx(75 / 24, rel=0.1)
+    # about in proportion to the focal length (less at 24 mm, where the building's depth and the upward
+    # aim add perspective)
+    assert 0.8 * 75 / 24 < b / a < 1.05 * 75 / 24

@@ -80,7 +80,7 @@ def build_scene(spec: ShotSpec) -> Scene:
     cam_facts["swing_deg"] = float(np.degrees(swing))
     cam_local = R.T @ rig.positions[0]
     street_local, street_facts = build_street(_bounds(hero_local), style, subj.era, float(cam_local[1]),
-                                              rng_for(spec.seed, "street"))
+                                              rng_for(spec.seed, "street"), camera_x_local=float(cam_local[0]))
     street = _rotate(street_local, R)
     sky = make_sky(sun, light.weather, tuple(light.mood), rng_for(spec.seed, "sky"))
     parts = tuple(hero + street)

@@ -27,11 +27,14 @@ class Framing:
     """Share of the frame height the framed region spans."""
     whole_building: bool
     """The whole building must stay in frame (and within 92% of the width)."""
+    centre_y: float = 0.5
+    """Where the middle of the framed region sits, as a share of the frame height from the top (below 0.5 puts
+    the building above centre and the ground line near the lower third)."""
 
 
 FRAMING: dict[str, Framing] = {
-    "extreme_wide": Framing((0.0, 1.0), None, 0.45, True),
-    "wide": Framing((0.0, 1.0), None, 0.65, True),
+    "extreme_wide": Framing((0.0, 1.0), None, 0.45, True, 0.45),
+    "wide": Framing((0.0, 1.0), None, 0.65, True, 0.45),
     "full": Framing((0.0, 1.0), None, 0.90, True),
     "medium": Framing((0.0, 0.5), None, 0.90, False),
     "medium_close_up": Framing((0.0, 0.3), 12.0, 0.85, False),
@@ -172,7 +175,7 @@ def solve_camera(spec: ShotSpec, hero_bounds: np.ndarray, front: np.ndarray, rng
             rig = _look_rig(eye[None], target[None], np.array([[0, 0, 1.0]]), f_mm, aw, ah, sq, spec, "")
             cx, cy = 0.5 * (p[:, 0].min() + p[:, 0].max()), 0.5 * (p[:, 1].min() + p[:, 1].max())
             dx = (cx / rig.width - 0.5) * 2 * math.tan(rig.horizontal_fov(0) / 2)
-            dy = -(cy / rig.height - 0.5) * 2 * math.tan(rig.vertical_fov(0) / 2)
+            dy = -(cy / rig.height - framing.centre_y) * 2 * math.tan(rig.vertical_fov(0) / 2)
             v = np.linalg.inv(rig.view_matrix(0))
             ray = v[:3, :3] @ np.array([dx, dy, -1.0])
             target = eye + ray / np.linalg.norm(ray) * np.linalg.norm(target - eye)

@@ -12,7 +12,7 @@ from plano.scene.model import Material
 # name: (id, density kg/m3, bond strength Pa, brittleness, base colour, roughness, metallic, transmission,
 #        texture, texture scale m)
 _TABLE: dict[str, tuple] = {
-    "ground": (1, 1800.0, 1.0e6, 0.5, (0.16, 0.15, 0.13), 0.95, 0.0, 0.0, "concrete", 4.0),
+    "ground": (1, 1800.0, 1.0e6, 0.5, (0.11, 0.11, 0.105), 0.95, 0.0, 0.0, "concrete", 4.0),
     "asphalt": (2, 2300.0, 1.0e6, 0.5, (0.055, 0.055, 0.058), 0.9, 0.0, 0.0, "asphalt", 1.0),
     "paving": (3, 2200.0, 1.0e6, 0.6, (0.30, 0.28, 0.25), 0.85, 0.0, 0.0, "paving", 0.6),
     "kerb_stone": (4, 2600.0, 2.0e6, 0.6, (0.36, 0.35, 0.33), 0.8, 0.0, 0.0, "stone", 1.0),
@@ -34,6 +34,9 @@ _TABLE: dict[str, tuple] = {
     "roof_tile": (50, 1900.0, 0.6e6, 0.85, (0.30, 0.10, 0.06), 0.8, 0.0, 0.0, "brick", 0.25),
     "roof_membrane": (51, 1200.0, 0.5e6, 0.3, (0.10, 0.10, 0.10), 0.85, 0.0, 0.0, "none", 1.0),
     "plant_metal": (52, 900.0, 1.0e7, 0.2, (0.32, 0.33, 0.33), 0.5, 0.7, 0.0, "panel", 1.0),
+    "painted_panel": (61, 2300.0, 1.5e6, 0.75, (0.30, 0.40, 0.42), 0.7, 0.0, 0.0, "panel", 1.2),
+    "foliage": (62, 150.0, 1.0e5, 0.2, (0.045, 0.075, 0.03), 0.95, 0.0, 0.0, "concrete", 0.7),
+    "car_paint": (63, 300.0, 1.0e7, 0.2, (0.20, 0.20, 0.21), 0.35, 0.6, 0.0, "none", 1.0),
     "timber": (60, 600.0, 3.0e6, 0.3, (0.25, 0.15, 0.08), 0.7, 0.0, 0.0, "none", 1.0),
 }
 

@@ -71,6 +71,32 @@ def pyramid_mesh(lo_xy, hi_xy, z0: float, apex) -> tuple[np.ndarray, np.ndarray]
     return v, f
 
 
+def hull_mesh(points) -> tuple[np.ndarray, np.ndarray]:
+    """Convex hull of points (N, 3) with faces turned outwards."""
+    from scipy.spatial import ConvexHull
+
+    pts = np.asarray(points, float)
+    hull = ConvexHull(pts)
+    v = pts[hull.vertices]
+    remap = {int(k): i for i, k in enumerate(hull.vertices)}
+    f = np.array([[remap[int(a)] for a in tri] for tri in hull.simplices], dtype=np.int32)
+    c = v.mean(axis=0)
+    t = v[f]
+    n = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
+    flip = np.einsum("ij,ij->i", n, t[:, 0] - c) < 0
+    f[flip] = f[flip][:, ::-1]
+    return v, f
+
+
+def ellipsoid_mesh(centre, radii, n: int = 26) -> tuple[np.ndarray, np.ndarray]:
+    """A convex, roughly ellipsoidal solid (hull of ``n`` Fibonacci-sphere points)."""
+    k = np.arange(n) + 0.5
+    phi = np.arccos(1 - 2 * k / n)
+    theta = np.pi * (1 + 5**0.5) * k
+    p = np.c_[np.cos(theta) * np.sin(phi), np.sin(theta) * np.sin(phi), np.cos(phi)]
+    return hull_mesh(np.asarray(centre) + p * np.asarray(radii))
+
+
 def make_part(name, group, material, mesh, building="hero", floor=-1, dynamic=True) -> Part:
     v, f = mesh
     return Part(name=name, group=group, material=material, vertices=np.asarray(v, np.float64),

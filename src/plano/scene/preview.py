@@ -63,6 +63,9 @@ void main() {
     // face coordinates: u along the face horizontally, v up (or y on horizontal faces)
     vec2 uv = abs(n.z) > 0.5 ? v_pos.xy : vec2(abs(n.x) > 0.5 ? v_pos.y : v_pos.x, v_pos.z);
     vec3 albedo = v_col * tint;
+    // fade the procedural detail where it is finer than a pixel (no moire)
+    float aa = clamp(1.0 - 1.2 * max(fwidth(uv.x), fwidth(uv.y)) / scale, 0.0, 1.0);
+    vec3 base = albedo;
     if (tex == 1) { albedo *= 0.85 + 0.25 * vnoise(uv * 0.7) + 0.08 * vnoise(uv * 6.0); }
     else if (tex == 2) {  // board-formed concrete: horizontal boards, each a little different, plus stains
         float board = floor(uv.y / scale);
@@ -85,17 +88,20 @@ void main() {
     } else if (tex == 6) { albedo *= 0.88 + 0.16 * vnoise(uv * 2.0) - 0.1 * line(uv.y / scale + 0.5, 0.02); }
     else if (tex == 7) { albedo *= 0.8 + 0.4 * vnoise(uv * 3.0) * vnoise(uv * 0.2); }
     else if (tex == 8) { albedo *= (0.85 + 0.2 * hash(floor(uv / scale))) * (1.0 - 0.3 * max(line(uv.x / scale + 0.5, 0.04), line(uv.y / scale + 0.5, 0.04))); }
+    // far away: the average colour of the pattern
+    vec3 avg = tex == 3 ? mix(base, vec3(0.32, 0.30, 0.27), 0.2) : base * (tex == 2 ? 0.95 : 1.0);
+    if (tex != 1 && tex != 7) albedo = mix(avg, albedo, aa);
 
     // sun shadow, 3x3 PCF
     vec4 lp = light_vp * vec4(v_pos + n * 0.05, 1.0);
     vec3 sc = lp.xyz / lp.w * 0.5 + 0.5;
     float lit = 0.0;
     vec2 texel = 1.0 / vec2(textureSize(shadow_map, 0));
-    for (int i = -1; i <= 1; i++) for (int j = -1; j <= 1; j++) {
+    for (int i = -2; i <= 2; i++) for (int j = -2; j <= 2; j++) {
         float d = texture(shadow_map, sc.xy + vec2(i, j) * texel).r;
-        lit += (sc.z - 0.0008 <= d) ? 1.0 : 0.0;
+        lit += (sc.z - 0.0006 <= d) ? 1.0 : 0.0;
     }
-    lit /= 9.0;
+    lit /= 25.0;
     if (sc.x < 0.0 || sc.x > 1.0 || sc.y < 0.0 || sc.y > 1.0) lit = 1.0;
     float ndl = max(dot(n, sun_dir), 0.0);
     vec3 amb = mix(ground_col * 1.2, mix(horizon, zenith, 0.5), n.z * 0.5 + 0.5);
@@ -197,7 +203,7 @@ def render_preview(scene: Scene, path: str | Path, frame: int | None = None, wid
     sun_dir = np.asarray(scene.sun.direction, float)
     hb = scene.hero_bounds
     centre = 0.5 * (hb[0] + hb[1])
-    radius = float(np.linalg.norm(hb[1] - hb[0])) * 0.5 + 0.6 * float(np.linalg.norm(hb[1, :2] - hb[0, :2])) + 80.0
+    radius = float(np.linalg.norm(hb[1] - hb[0])) * 0.5 + 0.3 * float(np.linalg.norm(hb[1, :2] - hb[0, :2])) + 40.0
     l_eye = centre + sun_dir * (radius * 3)
     up = np.array([0, 0, 1.0]) if abs(sun_dir[2]) < 0.99 else np.array([0, 1.0, 0])
     light_vp = _ortho(radius, radius, 1.0, radius * 6) @ _look_at(l_eye, centre, up)
@@ -228,7 +234,7 @@ def render_preview(scene: Scene, path: str | Path, frame: int | None = None, wid
     sun_rgb = np.array(scene.sun.color) * 2.3 * min(1.0, scene.sun.illuminance_lux / 100000.0) ** 0.5
     if scene.sun.illuminance_lux < 1000:
         sun_rgb = np.array(scene.sun.color) * 3.2 * max(scene.sun.illuminance_lux / 100000.0, 0.02)
-    exposure = 0.85
+    exposure = 0.78
     # sky background
     sky_prog = ctx.program(vertex_shader=_SKY_VS, fragment_shader=_SKY_FS)
     quad = ctx.buffer(np.array([-1, -1, 1, -1, -1, 1, 1, 1], "f4").tobytes())
