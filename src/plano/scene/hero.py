@@ -203,16 +203,19 @@ def build_hero(g: Grammar, dim: Dimensions, era: int, rng: np.random.Generator) 
         inset = sum(d * min(dim.width_m, dim.depth_m) for share, d in g.setbacks if i >= int(round(share * n)) and n >= 8)
         rects.append(full.grow(-inset))
     if g.ground_recess_m > 0:
-        rects[0] = full.grow(-g.ground_recess_m)
+        rects[0] = full.grow(-min(g.ground_recess_m, 0.2 * min(dim.width_m, dim.depth_m)))
     plinth = g.plinth_m
     plinth_r = full.grow(ov + 0.8)
     b.box("foundation", "reinforced_concrete", plinth_r.x0, plinth_r.x1, plinth_r.y0, plinth_r.y1, 0.0, plinth)
 
     # cores and the column grid (shared by every storey so that columns stack)
     ncore = max(1, int(round(dim.width_m / g.core_every_m)))
-    narrowest = min(rects[1:] or rects, key=lambda r: r.w)
-    cw = min(g.core_m[0], 0.8 * narrowest.w / ncore - 2)
-    cd = min(g.core_m[1], narrowest.d - 2 * (th + 2.5))
+    narrow_w = min(r.w for r in rects)
+    narrow_d = min(r.d for r in rects)
+    cw = min(g.core_m[0], 0.8 * narrow_w / ncore - 2)
+    cd = min(g.core_m[1], narrow_d - 2 * (th + 2.5))
+    if cw < 2.0 or cd < 2.0:  # too small a building for a core: stairs and services go without one
+        ncore = 0
     cores = []
     for k in range(ncore):
         cx = full.x0 + dim.width_m * (k + 0.5) / ncore
@@ -344,6 +347,8 @@ def _portico(b: Builder, g: Grammar, full: Rect, plinth: float, z_top: float, ro
     """Giant-order portico on the front: stylobate and steps, round columns, entablature and pediment."""
     ncol = int(rng.choice([6, 8]))
     pw = min(full.w * 0.5, ncol * 4.2)
+    r = 0.9 if pw > 12 else 0.45
+    ncol = max(2, min(ncol, int((pw - 2.4) // (2 * r + 0.6)) + 1))
     pd = 7.0
     x0, x1 = -pw / 2, pw / 2
     y_front = full.y0 - pd
@@ -354,7 +359,6 @@ def _portico(b: Builder, g: Grammar, full: Rect, plinth: float, z_top: float, ro
         ya = y_front - 0.6 - (j + 1) * 0.45
         b.box("stair", "limestone", x0 - 0.6, x1 + 0.6, ya, ya + 0.45, 0.0, plinth * (nstep - j) / (nstep + 1))
     ent = 2.0
-    r = 0.9
     for x in np.linspace(x0 + 1.2, x1 - 1.2, ncol):
         b.add("column", "limestone", prism_mesh(regular_polygon(float(x), y_front + 1.2, r, 16), plinth, z_top - ent))
     b.box("beam", "limestone", x0, x1, y_front, full.y0, z_top - ent, z_top)

@@ -139,8 +139,8 @@ def build_street(hero_local_bounds: np.ndarray, style: str, era: int, camera_y_l
     for x in np.arange(-street_x + 25, street_x - 10, 14.0):
         if not _in_view_wedge(x, y - 3.3, cam_xy, lo, hi):
             _tree(st, float(x), y - 3.3, rng)
-    for row_y in np.arange(y - 25.0, y_far + 10.0, -22.0):
-        for x in np.arange(-street_x + 20, street_x - 10, 18.0):
+    for row_y in np.arange(y - 25.0, y_far + 10.0, -30.0):
+        for x in np.arange(-street_x + 20, street_x - 10, 24.0):
             xx = float(x + rng.uniform(-3, 3))
             if not _in_view_wedge(xx, row_y, cam_xy, lo, hi, 6.0) and np.hypot(xx - cam_xy[0], row_y - cam_xy[1]) > 45:
                 _tree(st, xx, float(row_y), rng)
