@@ -57,3 +57,20 @@ def test_scene_command_writes_usd_and_prints_a_summary(tmp_path):
 def test_scene_command_needs_words_or_a_spec(tmp_path):
     r = CliRunner().invoke(app, ["scene", "--out", str(tmp_path)])
     assert r.exit_code != 0
+
+
+def test_reference_prompt_builds_the_reference_scene():
+    parse = pytest.importorskip("plano.spec.parse", reason="the prompt parser lands with the spec stage")
+    from plano.scene.build import build_scene
+
+    text = ("cinematic ultra-wide shot of a 1960s brutalist government building in Buenos Aires, the entire "
+            "structure begins to collapse into a cloud of dust and debris, realistic physics, smoke plumes billow "
+            "into the sky, papers fly from the windows, hyperrealistic, 8K, shot on Arri Alexa with an anamorphic "
+            "lens, dramatic, gritty afternoon lighting, style of a Denis Villeneuve film --ar 16:9 --style raw")
+    scene = build_scene(parse.parse_prompt(text))
+    assert scene.style == "brutalist" and scene.info["building_type"] == "government_building"
+    assert scene.info["place"] == "Buenos Aires" and scene.info["sun"]["local_time"].endswith("-03:00")
+    assert scene.info["camera"]["shot_size"] == "extreme_wide"
+    assert scene.camera.squeeze > 1.0 and "alexa" in scene.camera.body.lower()
+    assert scene.camera.width / scene.camera.height == pytest.approx(16 / 9, rel=0.01)
+    assert scene.sun.elevation_deg > 10
