@@ -55,7 +55,7 @@ def test_reference_scene_has_no_overlaps_and_known_groups():
     assert {p.group for p in scene.parts} <= groups
     hero = scene.hero_parts()
     assert 300 <= len(hero) <= 1500
-    assert all(p.dynamic for p in hero) and not any(p.dynamic for p in scene.static_parts() if p.building == "hero")
+    assert all(p.dynamic == (p.group != "foundation") for p in hero)
     ctx = {p.building for p in scene.parts if p.building.startswith("context_")}
     assert 6 <= len(ctx) <= 12
     assert all(not p.dynamic for p in scene.parts if p.building != "hero")

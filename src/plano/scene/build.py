@@ -86,12 +86,13 @@ def build_scene(spec: ShotSpec) -> Scene:
     parts = tuple(hero + street)
     materials = library(p.material for p in parts)
     mass_t = sum(p.volume_m3 * materials[p.material].density_kg_m3 for p in hero) / 1000.0
+    dyn_t = sum(p.volume_m3 * materials[p.material].density_kg_m3 for p in hero if p.dynamic) / 1000.0
     info = {
         "style": style, "style_requested": subj.style, "building_type": subj.building_type, "era": subj.era,
         "footprint_m": [dims.width_m, dims.depth_m], "floor_height_m": dims.floor_h_m,
         "height_m": float(hero_bounds[1, 2] - hero_bounds[0, 2]), "rotation_deg": 90 * k_rot,
         "front": [float(x) for x in front], "hero_parts": len(hero), "street_parts": len(street),
-        "hero_mass_t": float(mass_t), "groups": dict(Counter(p.group for p in hero)),
+        "hero_mass_t": float(mass_t), "dynamic_mass_t": float(dyn_t), "groups": dict(Counter(p.group for p in hero)),
         "camera": cam_facts, "sun": sun_facts, "street": street_facts, "hero": {
             k: v for k, v in hero_facts.items() if k != "storey_z_m"},
         "storey_z_m": [float(z) for z in hero_facts["storey_z_m"]], "place": place.name,

@@ -51,7 +51,8 @@ def summary_table(scene) -> Table:
     groups = Counter(p.group for p in hero)
     t.add_row("parts", f"{len(hero)} hero (" + ", ".join(f"{g} {n}" for g, n in groups.most_common()) + f"); "
               f"{len(scene.parts) - len(hero)} street and context ({info['street']['context_buildings']} buildings)")
-    t.add_row("mass", f"{info['hero_mass_t']:,.0f} t")
+    t.add_row("mass", f"{info['hero_mass_t']:,.0f} t ({info['dynamic_mass_t']:,.0f} t can break and fall; "
+              "the foundation stays)")
     rig = scene.camera
     c = info["camera"]
     pos = rig.positions[0]

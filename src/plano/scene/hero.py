@@ -50,7 +50,9 @@ class Builder:
         k = self._count.get((group, floor), 0)
         self._count[(group, floor)] = k + 1
         name = f"{self.building}/{group}/f{floor:02d}_{k:03d}" if floor >= 0 else f"{self.building}/{group}/{k:03d}"
-        self.parts.append(make_part(name, group, material, mesh, self.building, floor, self.dynamic))
+        # the foundation (plinth, stylobate) stays put: part of the hero, but a static collider for the sim
+        dynamic = self.dynamic and group != "foundation"
+        self.parts.append(make_part(name, group, material, mesh, self.building, floor, dynamic))
 
     def box(self, group, material, x0, x1, y0, y1, z0, z1, floor=-1) -> None:
         if x1 - x0 < 1e-6 or y1 - y0 < 1e-6 or z1 - z0 < 1e-6:
