@@ -82,7 +82,7 @@ def build_scene(spec: ShotSpec) -> Scene:
     street_local, street_facts = build_street(_bounds(hero_local), style, subj.era, float(cam_local[1]),
                                               rng_for(spec.seed, "street"), camera_x_local=float(cam_local[0]))
     street = _rotate(street_local, R)
-    sky = make_sky(sun, light.weather, tuple(light.mood), rng_for(spec.seed, "sky"))
+    sky = make_sky(sun, light.weather, tuple(light.mood), rng_for(spec.seed, "sky"), sun_facts["solar_elevation_deg"])
     parts = tuple(hero + street)
     materials = library(p.material for p in parts)
     mass_t = sum(p.volume_m3 * materials[p.material].density_kg_m3 for p in hero) / 1000.0

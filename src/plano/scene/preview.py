@@ -231,10 +231,13 @@ def render_preview(scene: Scene, path: str | Path, frame: int | None = None, wid
     fbo.use()
     fbo.clear(0, 0, 0, 1, depth=1.0)
     sky = scene.sky
-    sun_rgb = np.array(scene.sun.color) * 2.3 * min(1.0, scene.sun.illuminance_lux / 100000.0) ** 0.5
-    if scene.sun.illuminance_lux < 1000:
-        sun_rgb = np.array(scene.sun.color) * 3.2 * max(scene.sun.illuminance_lux / 100000.0, 0.02)
-    exposure = 0.78
+    # light levels relative to a clear afternoon, and an exposure that adapts like a camera's (within limits)
+    moon = scene.info.get("sun", {}).get("light_source") == "moon"
+    sun_level = 0.12 if moon else 2.3 * min(1.0, scene.sun.illuminance_lux / 100000.0) ** 0.5
+    sun_rgb = np.array(scene.sun.color) * sun_level
+    sky_level = float(np.mean(sky.zenith_color) + np.mean(sky.horizon_color)) / 2
+    key = 0.5 * sun_level + 0.9 * sky_level
+    exposure = float(np.clip(0.78 * 1.45 / max(key, 1e-4), 0.78, 4.0 if moon else 12.0))
     # sky background
     sky_prog = ctx.program(vertex_shader=_SKY_VS, fragment_shader=_SKY_FS)
     quad = ctx.buffer(np.array([-1, -1, 1, -1, -1, 1, 1, 1], "f4").tobytes())

@@ -22,12 +22,15 @@ WEATHER = {
 }
 
 
-def make_sky(sun: Sun, weather: str, mood: tuple[str, ...], rng: np.random.Generator) -> Sky:
+def make_sky(sun: Sun, weather: str, mood: tuple[str, ...], rng: np.random.Generator,
+             solar_elevation_deg: float | None = None) -> Sky:
+    """Sky for the sun's real elevation (``solar_elevation_deg``; at night the key light is the moon, but the
+    sky is a night sky)."""
     turb, haze, cloud, wind = WEATHER.get(weather, WEATHER["clear"])
     if "gritty" in mood or "dusty" in mood:
         haze *= 1.6
         turb += 1.0
-    el = sun.elevation_deg
+    el = sun.elevation_deg if solar_elevation_deg is None else solar_elevation_deg
     day = float(np.clip((el + 6.0) / 16.0, 0.0, 1.0))  # 0 at night .. 1 from 10 deg up
     low = float(np.clip(1.0 - el / 25.0, 0.0, 1.0))  # 1 near the horizon
     zenith = np.array([0.10, 0.22, 0.55]) * day + np.array([0.004, 0.006, 0.015]) * (1 - day)

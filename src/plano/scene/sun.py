@@ -182,6 +182,7 @@ def make_sun(lat: float, lon: float, when: dt.datetime, weather: str = "clear") 
     At night (sun below -6 deg) the key light is a dim, cool moon-like light high in the opposite sky."""
     pos = solar_position(lat, lon, when)
     facts = {"local_time": when.isoformat(timespec="minutes"), "light_source": "sun",
+             "solar_elevation_deg": pos.elevation_deg, "solar_azimuth_deg": pos.azimuth_deg,
              "declination_deg": pos.declination_deg, "equation_of_time_min": pos.equation_of_time_min}
     if pos.elevation_deg < -6.0:
         el, az = 35.0, (pos.azimuth_deg + 180.0) % 360.0
@@ -194,7 +195,7 @@ def make_sun(lat: float, lon: float, when: dt.datetime, weather: str = "clear") 
     tau = np.array([0.10, 0.16, 0.30])
     rgb = np.exp(-tau * m)
     rgb = rgb / rgb.max()
-    clear_lux = 128000.0 * math.exp(-0.21 * m) if el > 0 else 400.0 * max(0.0, (el + 6.0) / 6.0)
+    clear_lux = 128000.0 * math.exp(-0.21 * m) if el > 0 else 0.0  # below the horizon: no direct sun
     lux = clear_lux * WEATHER_DIRECT.get(weather, 1.0)
     if weather in ("overcast", "fog", "rain", "storm", "snow"):
         rgb = 0.3 * rgb + 0.7 * np.array([0.9, 0.93, 1.0])
