@@ -15,7 +15,7 @@ import numpy as np
 
 from plano.errors import PlanoError
 from plano.scene.camera import solve_camera
-from plano.scene.grammar import GRAMMARS, dimensions, nearest_style
+from plano.scene.grammar import GRAMMARS, dimensions, nearest_style, vary
 from plano.scene.hero import build_hero
 from plano.scene.materials import library
 from plano.scene.model import Part, Scene
@@ -52,8 +52,8 @@ def build_scene(spec: ShotSpec) -> Scene:
         raise PlanoError(f"subject.storeys is {subj.storeys}; the scene builder makes at most {MAX_STOREYS} storeys. "
                          f"Set subject.storeys to {MAX_STOREYS} or fewer")
     style = nearest_style(subj.style)
-    g = GRAMMARS[style]
     rng_b = rng_for(spec.seed, "building")
+    g = vary(GRAMMARS[style], rng_b)
     dims = dimensions(g, subj.building_type, subj.era, subj.storeys, rng_b)
     hero_local, hero_facts = build_hero(g, dims, subj.era, rng_b)
 

@@ -150,3 +150,17 @@ def dimensions(g: Grammar, building_type: str, era: int, storeys: int | None, rn
     w = max(2, round(w / g.bay_m)) * g.bay_m
     d = max(2, round(d / g.bay_m)) * g.bay_m if g.name != "soviet_panel" else round(d, 1)
     return Dimensions(n, float(w), float(d), float(round(fh, 3)))
+
+
+def vary(g: Grammar, rng: np.random.Generator) -> Grammar:
+    """A seeded variation of a grammar: proportions of the facade move within what the style allows."""
+    from dataclasses import replace
+
+    def j(x: float, share: float) -> float:
+        return float(x * rng.uniform(1 - share, 1 + share)) if x > 0 else x
+
+    return replace(
+        g, pier_frac=min(0.7, j(g.pier_frac, 0.12)), sill_m=j(g.sill_m, 0.15), head_m=j(g.head_m, 0.2),
+        upstand_m=j(g.upstand_m, 0.15), overhang_m=max(0.0, j(g.overhang_m, 0.15)) if g.overhang_m >= 0.6 else g.overhang_m,
+        glass_depth_m=j(g.glass_depth_m, 0.2), parapet_m=j(g.parapet_m, 0.2),
+        balcony_share=min(0.8, j(g.balcony_share, 0.4)), column_m=j(g.column_m, 0.1))

@@ -181,7 +181,7 @@ def build_street(hero_local_bounds: np.ndarray, style: str, era: int, camera_y_l
         if any(not (r.x1 + 2 < o.x0 or o.x1 + 2 < r.x0 or r.y1 + 2 < o.y0 or o.y1 + 2 < r.y0) for o in placed):
             continue
         behind = r.y0 > hi[1]
-        hmax = hero_h * ((1.15 if hero_h < 50 else 0.75) if behind else 0.9)
+        hmax = hero_h * ((1.15 if hero_h < 50 else 0.75) if behind else (0.9 if hero_h < 50 else 0.6))
         storeys = int(np.clip(rng.normal(0.6 * hero_h / fh, 0.25 * hero_h / fh), 4, max(5, hmax / fh)))
         b = Builder(f"context_{count:02d}", dynamic=False)
         _context_building(b, r, storeys, fh, walls[int(rng.integers(len(walls)))], rng, piers)
