@@ -43,7 +43,10 @@ def test_extreme_wide_fills_the_stated_share_and_holds_the_whole_building():
     pts = _hero_points(scene)
     for i in range(len(scene.camera.frames)):
         assert in_frame(scene.camera, i, pts), f"frame {scene.camera.frames[i]}"
-    assert _height_share(scene, 0, pts) == pytest.approx(FRAMING["extreme_wide"].fill, abs=0.02)
+    # the building's projected bounds span the stated share of the frame height; its real outline a little less
+    corners = region_corners(scene.hero_bounds, np.array([1.0, 0, 0]), FRAMING["extreme_wide"])
+    assert _height_share(scene, 0, corners) == pytest.approx(FRAMING["extreme_wide"].fill, abs=0.01)
+    assert 0.85 * FRAMING["extreme_wide"].fill < _height_share(scene, 0, pts) <= _height_share(scene, 0, corners)
     # context around it: the building is less than half the frame width
     p = scene.camera.project(0, pts)
     assert (p[:, 0].max() - p[:, 0].min()) / scene.camera.width < 0.5
