@@ -252,8 +252,10 @@ def solve_camera(spec: ShotSpec, hero_bounds: np.ndarray, front: np.ndarray, rng
         s = 0.0
         P, T, U = path(0.0)
         rig = _look_rig(P, T, U, f_mm, aw, ah, sq, spec, body)
+    p0 = rig.project(0, corners)
     facts = {
-        "shot_size": cam.shot_size, "fill_target": framing.fill, "distance_m": float(np.linalg.norm(target0 - eye0)),
+        "shot_size": cam.shot_size, "fill_target": framing.fill,
+        "fill_measured": float((p0[:, 1].max() - p0[:, 1].min()) / rig.height), "distance_m": float(np.linalg.norm(target0 - eye0)),
         "horizontal_distance_m": float(np.hypot(*(centre - eye0)[:2])), "height_m": float(eye0[2]),
         "movement": cam.movement, "movement_scale": float(s), "hfov_deg": math.degrees(rig.horizontal_fov(0)),
         "vfov_deg": math.degrees(rig.vertical_fov(0)),

@@ -59,7 +59,8 @@ def summary_table(scene) -> Table:
     lens = f"anamorphic {rig.squeeze:g}x" if rig.squeeze > 1 else "spherical"
     t.add_row("camera", f"{rig.body}, {rig.focal_length_mm[0]:.0f} mm {lens}, film back {rig.aperture_width_mm:.2f} x "
               f"{rig.aperture_height_mm:.2f} mm, FOV {c['hfov_deg']:.1f} x {c['vfov_deg']:.1f} deg")
-    t.add_row("framing", f"{c['shot_size']} (building fills {c['fill_target']:.0%} of frame height), "
+    t.add_row("framing", f"{c['shot_size']} (framed region fills {c['fill_measured']:.0%} of the frame height, "
+              f"target {c['fill_target']:.0%}), "
               f"{c['distance_m']:.0f} m away, camera {pos[2]:.1f} m high at ({pos[0]:.0f}, {pos[1]:.0f}), "
               f"{c['movement']} (scale {c['movement_scale']:.2f}), {len(rig.frames)} frames from {rig.frames[0]}")
     s = scene.sun
