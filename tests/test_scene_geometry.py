@@ -89,7 +89,7 @@ def _supported(parts, tol=1e-3):
     return seen
 
 
-@pytest.mark.parametrize("style", ["brutalist", "neoclassical", "art_deco"])
+@pytest.mark.parametrize("style", BUILT_STYLES)
 def test_building_stands_on_the_ground_and_nothing_floats(style):
     scene = reference_scene() if style == "brutalist" else build_scene(style_spec(style))
     hero = scene.hero_parts()
@@ -198,3 +198,12 @@ def test_too_many_storeys_is_a_clear_error():
 
     with pytest.raises(PlanoError, match="storeys"):
         build_scene(ShotSpec(subject=Subject(storeys=150)))
+
+
+def test_storeys_from_the_spec_are_built():
+    from plano.spec.model import ShotSpec, Subject
+
+    scene = build_scene(ShotSpec(subject=Subject(style="brutalist", building_type="government_building", storeys=7)))
+    assert scene.storeys == 7
+    floors = {p.floor for p in scene.hero_parts() if p.group == "window"}
+    assert floors == set(range(7))
