@@ -50,12 +50,18 @@ class Chunks:
 class DustGrid:
     """Dust / smoke density on a regular grid. ``density`` (nx, ny, nz) float32, kg/m^3-like units
     (render scales it by an extinction coefficient); cell ``(i, j, k)`` is centred at
-    ``origin + (i + 0.5, j + 0.5, k + 0.5) * cell_m``. ``temperature`` optional (same shape) for fire."""
+    ``origin + (i + 0.5, j + 0.5, k + 0.5) * cell_m``. ``temperature`` optional (same shape) for fire.
+    The grid's floor is the ground (origin z = 0). ``density`` is kg of suspended dust and smoke per m^3
+    (a thick collapse cloud is ~0.01-0.1; fine dust extinguishes roughly 500 m^2 per kg)."""
 
     origin: np.ndarray
     cell_m: float
     density: np.ndarray
     temperature: np.ndarray | None = None
+    """Kelvin above the ambient air (same shape), where the spec asks for fire."""
+    smoke: np.ndarray | None = None
+    """The part of ``density`` that is dark smoke rather than pale dust (same shape), where the spec asks for
+    smoke or fire; render may tint by ``smoke / density``."""
 
 
 @dataclass(frozen=True)

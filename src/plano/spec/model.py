@@ -73,6 +73,9 @@ class Format(Strict):
     fps: float = Field(default=24.0, gt=0.0, le=240.0)
     duration_s: float = Field(default=5.0, gt=0.0, le=600.0)
     frame_start: int = Field(default=1001, ge=0)
+    speed: float = Field(default=1.0, gt=0.0, le=1.0)
+    """Playback speed of the action: 1.0 real time, 0.25 for "slow motion" (the shot shows a quarter of the
+    action's real duration, so the sim runs 4x more finely per frame)."""
 
     @model_validator(mode="after")
     def _size_matches_aspect(self) -> "Format":

@@ -1,0 +1,237 @@
+"""``deliver_shot``: from a shot's render passes to movies, a contact sheet, report.html and provenance.json."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from plano.core.cache import stable_hash
+from plano.core.pipeline import Progress, no_progress
+from plano.deliver import color, contact, machine, movie, provenance, report
+from plano.deliver.exr import frame_number, read_header, read_passes
+from plano.errors import PlanoError
+
+CONTACT_FRAMES = 12
+STILLS = 4
+STILL_WIDTH = 640
+
+
+def _downscale(rgb8: np.ndarray, width: int) -> np.ndarray:
+    from PIL import Image
+
+    if rgb8.shape[1] <= width:
+        return rgb8
+    img = Image.fromarray(rgb8)
+    h = max(1, round(img.height * width / img.width))
+    return np.asarray(img.resize((width, h), Image.LANCZOS))
+
+
+def _downscale_linear(rgb: np.ndarray, width: int) -> np.ndarray:
+    """Scene-linear (H, W, 3) float32 -> at most ``width`` wide (box filter, in linear light)."""
+    from PIL import Image
+
+    h, w = rgb.shape[:2]
+    if w <= width:
+        return rgb
+    size = (width, max(1, round(h * width / w)))
+    chans = [np.asarray(Image.fromarray(np.ascontiguousarray(rgb[..., c]), mode="F").resize(size, Image.BOX)) for c in range(3)]
+    return np.stack(chans, axis=-1).astype(np.float32)
+
+
+def _prefetched(items: Sequence[Any], fn: Callable[[Any], Any], ahead: int = 2) -> Iterator[Any]:
+    """``fn(item)`` for each item in order, computed up to ``ahead`` items early on one worker thread
+    (reading and colour-converting the next frames while the current one is encoded)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plano-deliver") as pool:
+        futures = [pool.submit(fn, it) for it in items[:ahead]]
+        for i in range(len(items)):
+            if i + ahead < len(items):
+                futures.append(pool.submit(fn, items[i + ahead]))
+            yield futures[i].result()
+            futures[i] = None
+
+
+def _sorted_frames(exr_paths: Sequence[str | Path], spec: Any) -> list[tuple[int, Path]]:
+    paths = [Path(p) for p in exr_paths]
+    if not paths:
+        raise PlanoError(
+            "there are no render passes to deliver (no EXR files were given); expected one EXR per frame "
+            f"from the render stage ({spec.format.frame_count} for this shot). Run `plano shot` first."
+        )
+    start = spec.format.frame_start
+    frames = sorted((frame_number(p, start + i), p) for i, p in enumerate(paths))
+    expected = list(spec.format.frames)
+    got = [f for f, _ in frames]
+    if got != expected:
+        missing = sorted(set(expected) - set(got))
+        extra = sorted(set(got) - set(expected))
+        detail = []
+        if missing:
+            detail.append(f"missing {len(missing)} frame(s) {missing[0]}..{missing[-1]}")
+        if extra:
+            detail.append(f"{len(extra)} frame(s) outside the shot ({extra[0]}..{extra[-1]})")
+        if not detail:
+            detail.append("duplicate frame numbers")
+        raise PlanoError(
+            f"the passes hold frames {got[0]}..{got[-1]} ({len(got)} files) but the spec asks for "
+            f"{expected[0]}..{expected[-1]} ({len(expected)} frames at {spec.format.fps:g} fps): {'; '.join(detail)}. "
+            "Run `plano shot --version N` on this version to finish the render."
+        )
+    return frames
+
+
+def _stage_table(out_dir: Path, stage_seconds: dict[str, float] | None, deliver_seconds: float) -> dict[str, dict]:
+    records = machine.read_stage_records(out_dir)
+    stages = {n: {"seconds": float(r.get("seconds", 0.0)), "cached": None, "key": r.get("key")} for n, r in records.items()}
+    for name, value in (stage_seconds or {}).items():
+        if isinstance(value, dict):
+            stages[name] = {**stages.get(name, {}), **value}
+        else:
+            stages.setdefault(name, {"cached": None, "key": None})["seconds"] = float(value)
+    given = (stage_seconds or {}).get("deliver")
+    if not isinstance(given, (int, float)) and not (isinstance(given, dict) and "seconds" in given):
+        # this run's deliver (so far), not an older record's
+        stages["deliver"] = {**stages.get("deliver", {"key": None}), "seconds": deliver_seconds, "cached": False}
+    order = {n: i for i, n in enumerate(machine.STAGE_ORDER)}
+    return dict(sorted(stages.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+def deliver_shot(
+    exr_paths: Sequence[str | Path],
+    spec: Any,
+    out_dir: str | Path,
+    name: str,
+    progress: Progress = no_progress,
+    stage_seconds: dict[str, float | dict] | None = None,
+    rate_per_hour: float | None = None,
+) -> dict[str, Path]:
+    """Deliver a rendered shot into ``out_dir``: ``<name>.mov`` (ProRes 422 HQ, Rec.709), ``<name>.mp4``
+    (H.264, Rec.709), ``contact.png`` (sRGB), ``report.html``, ``provenance.json``.
+
+    ``exr_paths``: one multi-layer EXR per frame (``<name>.<frame>.exr``, the spec's frames from 1001);
+    ``stage_seconds``: seconds (or {"seconds", "cached", "key"}) per stage for the report, on top of the
+    run folder's ``.plano/`` records; ``rate_per_hour``: machine price for the cost line (default from
+    ``PLANO_MACHINE_RATE_PER_HOUR``). Returns {"mov", "mp4", "contact", "report", "provenance"} -> path.
+    """
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frames = _sorted_frames(exr_paths, spec)
+    n = len(frames)
+    contact_idx = set(contact.pick_frames(n, CONTACT_FRAMES))
+    still_idx = set(contact.pick_frames(n, STILLS))
+    pass_idx = {n // 2: "mid", n - 1: "last"}
+
+    first = read_passes(frames[0][1])
+    width, height = first.size
+    out = {"mov": out_dir / f"{name}.mov", "mp4": out_dir / f"{name}.mp4"}
+    thumbs: list[tuple[str, np.ndarray]] = []
+    stills: list[tuple[int, np.ndarray]] = []
+    pass_thumbs: list[tuple[str, np.ndarray]] = []
+    progress(0.0, f"{n} frames, {width}x{height}")
+    with movie.MovieWriter(out["mov"], "prores", spec.format.fps, width, height) as mov, movie.MovieWriter(
+        out["mp4"], "h264", spec.format.fps, width, height
+    ) as mp4:
+
+        def prepare(item: tuple[int, tuple[int, Path]]):
+            i, (frame, path) = item
+            passes = first if i == 0 else read_passes(path)
+            if passes.size != (width, height):
+                raise PlanoError(
+                    f"render pass {str(path)!r} is {passes.size[0]}x{passes.size[1]} but frame {frames[0][0]} is "
+                    f"{width}x{height}; every frame of a shot must have the same size. Re-render with `plano shot --force render`."
+                )
+            return passes, color.to_display(passes.beauty, "rec709")
+
+        for i, (passes, video) in enumerate(_prefetched(list(enumerate(frames)), prepare)):
+            frame = frames[i][0]
+            mov.add(video)
+            mp4.add(video)
+            if i in contact_idx or i in still_idx:
+                # downscaled in linear light first: a quarter of the pixels through OCIO
+                srgb = color.to_uint8(color.to_display(_downscale_linear(passes.beauty, STILL_WIDTH), "srgb"))
+                if i in contact_idx:
+                    thumbs.append((str(frame), _downscale(srgb, contact.THUMB_WIDTH)))
+                if i in still_idx:
+                    stills.append((frame, srgb))
+            if i in pass_idx:
+                if passes.depth is not None:
+                    pass_thumbs.append((f"depth {frame}", _downscale(contact.depth_preview(passes.depth), contact.THUMB_WIDTH)))
+                if passes.dust is not None:
+                    pass_thumbs.append((f"dust {frame}", _downscale(contact.mono_preview(passes.dust), contact.THUMB_WIDTH)))
+            progress(0.9 * (i + 1) / n, f"frame {frame}")
+
+    progress(0.92, "contact sheet")
+    fps = spec.format.fps
+    out["contact"] = contact.contact_sheet(
+        out_dir / "contact.png",
+        thumbs,
+        pass_thumbs,
+        title=f"{name}   {n} frames {frames[0][0]}-{frames[-1][0]}   {width}x{height} @ {fps:g} fps",
+    )
+
+    progress(0.95, "report")
+    info = machine.machine_info()
+    engines: dict[str, str] = {}
+    extra: dict[str, Any] = {}
+    sim_info = out_dir / "sim" / "info.json"
+    if sim_info.exists():
+        try:
+            extra["sim_info"] = json.loads(sim_info.read_text())
+            if isinstance(extra["sim_info"], dict) and extra["sim_info"].get("engine"):
+                engines["sim engine (this shot)"] = str(extra["sim_info"]["engine"])
+        except (OSError, json.JSONDecodeError):
+            pass
+    header = read_header(frames[0][1])
+    for k, v in header.items():  # what the renderer wrote about itself (software, GL renderer, ...)
+        if v.strip():
+            engines[f"render {k} (this shot)"] = v.strip()[:200]
+    engines.update(machine.engine_versions())
+    col = color.color_info()
+    stages = _stage_table(out_dir, stage_seconds, time.perf_counter() - t0)
+    rate = rate_per_hour if rate_per_hour is not None else machine.machine_rate()
+    total = sum(float(s.get("seconds") or 0.0) for s in stages.values())
+    cost = machine.cost(total, int(info["cores"]), rate)
+    extra["cost"] = cost
+    label = report.ai_label(list(stages))
+    spec_hash = stable_hash(spec)
+    frame_info = {"count": n, "first": frames[0][0], "last": frames[-1][0], "width": width, "height": height, "fps": fps}
+
+    def rel(p: Path) -> str:
+        return str(Path(p).relative_to(out_dir)) if Path(p).is_relative_to(out_dir) else str(p)
+
+    files = {"ProRes 422 HQ movie": rel(out["mov"]), "H.264 review movie": rel(out["mp4"]), "contact sheet": rel(out["contact"])}
+    if (out_dir / "spec.yaml").exists():
+        files["spec.yaml"] = "spec.yaml"
+    if (out_dir / "scene.usda").exists():
+        files["scene.usda"] = "scene.usda"
+    out["report"] = report.write_report(
+        out_dir / "report.html",
+        report.ReportData(
+            name=name, spec=spec, stills=stills, stages=stages, machine=info, cost=cost, engines=engines,
+            color=col, label=label, files=files, frames=frame_info, spec_hash=spec_hash,
+        ),
+    )
+
+    progress(0.98, "provenance")
+    passes_info = {
+        **frame_info,
+        "first_file": rel(frames[0][1]),
+        "last_file": rel(frames[-1][1]),
+        "exr_header": header,
+    }
+    out["provenance"] = provenance.write_provenance(
+        out_dir / "provenance.json",
+        provenance.build_provenance(
+            name=name, spec=spec, spec_hash=spec_hash, engines=engines, color=col, stages=stages, label=label,
+            machine=info, passes=passes_info, outputs={k: out[k] for k in ("mov", "mp4", "contact", "report")},
+            root=out_dir, extra=extra,
+        ),
+    )
+    progress(1.0, f"{n} frames delivered")
+    return out

@@ -1,0 +1,1 @@
+"""The scene stage: procedural building and street, materials, camera rig, sun and sky (USD export)."""

@@ -1,0 +1,104 @@
+"""``build_scene(spec)``: the whole world of one shot, from a ShotSpec.
+
+Seeds: every part of the scene draws from its own generator derived from ``spec.seed`` and a name, so that
+changing the camera does not change the building.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import Counter
+from dataclasses import replace
+
+import numpy as np
+
+from plano.errors import PlanoError
+from plano.scene.camera import solve_camera
+from plano.scene.grammar import GRAMMARS, dimensions, nearest_style, vary
+from plano.scene.hero import build_hero
+from plano.scene.materials import library
+from plano.scene.model import Part, Scene
+from plano.scene.sky import make_sky
+from plano.scene.street import build_street
+from plano.scene.sun import local_time_for, make_sun
+from plano.spec.model import ShotSpec
+
+MAX_STOREYS = 120
+
+
+def rng_for(seed: int, name: str) -> np.random.Generator:
+    return np.random.default_rng([int(seed), zlib.crc32(name.encode())])
+
+
+def _rotation(k: int) -> np.ndarray:
+    c, s = [(1, 0), (0, 1), (-1, 0), (0, -1)][k % 4]
+    return np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]], dtype=np.float64)
+
+
+def _rotate(parts: list[Part], R: np.ndarray) -> list[Part]:
+    return [replace(p, vertices=p.vertices @ R.T) for p in parts]
+
+
+def _bounds(parts: list[Part]) -> np.ndarray:
+    v = np.concatenate([p.vertices for p in parts])
+    return np.stack([v.min(axis=0), v.max(axis=0)])
+
+
+def build_scene(spec: ShotSpec) -> Scene:
+    """Hero building, street and context, materials, camera rig, sun and sky for a ShotSpec."""
+    subj = spec.subject
+    if subj.storeys is not None and subj.storeys > MAX_STOREYS:
+        raise PlanoError(f"subject.storeys is {subj.storeys}; the scene builder makes at most {MAX_STOREYS} storeys. "
+                         f"Set subject.storeys to {MAX_STOREYS} or fewer")
+    style = nearest_style(subj.style)
+    rng_b = rng_for(spec.seed, "building")
+    g = vary(GRAMMARS[style], rng_b)
+    dims = dimensions(g, subj.building_type, subj.era, subj.storeys, rng_b)
+    hero_local, hero_facts = build_hero(g, dims, subj.era, rng_b)
+
+    place, light = spec.place, spec.light
+    when = local_time_for(light.time_of_day, place.latitude, place.longitude, place.date, place.timezone,
+                          light.local_time)
+    sun, sun_facts = make_sun(place.latitude, place.longitude, when, light.weather)
+
+    # turn the block (in quarter turns) so that the front facade faces the sun's side of the sky
+    sun_h = np.array([sun.direction[0], sun.direction[1]])
+    fronts = [(_rotation(k) @ np.array([0.0, -1.0, 0.0]))[:2] for k in range(4)]
+    k_rot = int(np.argmax([float(f @ sun_h) for f in fronts])) if np.linalg.norm(sun_h) > 1e-6 else 0
+    R = _rotation(k_rot)
+    hero = _rotate(hero_local, R)
+    hero_bounds = _bounds(hero)
+    front = R @ np.array([0.0, -1.0, 0.0])
+
+    # a three-quarter view: the camera swings 20-30 degrees off the front towards the sunlit side
+    rng_c = rng_for(spec.seed, "camera")
+    side = np.array([-front[1], front[0], 0.0])
+    swing = np.radians(rng_c.uniform(20.0, 30.0)) * (1.0 if float(side[:2] @ sun_h) >= 0 else -1.0)
+    view_from = np.cos(swing) * front + np.sin(swing) * side
+    rig, cam_facts = solve_camera(spec, hero_bounds, view_from, rng_c)
+    cam_facts["swing_deg"] = float(np.degrees(swing))
+    cam_local = R.T @ rig.positions[0]
+    street_local, street_facts = build_street(_bounds(hero_local), style, subj.era, float(cam_local[1]),
+                                              rng_for(spec.seed, "street"), camera_x_local=float(cam_local[0]))
+    street = _rotate(street_local, R)
+    sky = make_sky(sun, light.weather, tuple(light.mood), rng_for(spec.seed, "sky"), sun_facts["solar_elevation_deg"])
+    parts = tuple(hero + street)
+    materials = library(p.material for p in parts)
+    mass_t = sum(p.volume_m3 * materials[p.material].density_kg_m3 for p in hero) / 1000.0
+    dyn_t = sum(p.volume_m3 * materials[p.material].density_kg_m3 for p in hero if p.dynamic) / 1000.0
+    info = {
+        "style": style, "style_requested": subj.style, "building_type": subj.building_type, "era": subj.era,
+        "footprint_m": [dims.width_m, dims.depth_m], "floor_height_m": dims.floor_h_m,
+        "height_m": float(hero_bounds[1, 2] - hero_bounds[0, 2]), "rotation_deg": 90 * k_rot,
+        "front": [float(x) for x in front], "hero_parts": len(hero), "street_parts": len(street),
+        "hero_mass_t": float(mass_t), "dynamic_mass_t": float(dyn_t), "groups": dict(Counter(p.group for p in hero)),
+        "camera": cam_facts, "sun": sun_facts, "street": street_facts, "hero": {
+            k: v for k, v in hero_facts.items() if k != "storey_z_m"},
+        "storey_z_m": [float(z) for z in hero_facts["storey_z_m"]], "place": place.name,
+    }
+    if style != subj.style:
+        info["style_note"] = f"style {subj.style!r} is built with the {style!r} grammar"
+    info = json.loads(json.dumps(info))  # plain JSON types, so that a saved scene loads back equal
+    return Scene(parts=parts, materials=materials, camera=rig, sun=sun, sky=sky, style=style, storeys=dims.storeys,
+                 floor_height_m=dims.floor_h_m, hero_bounds=hero_bounds, seed=spec.seed, info=info)

@@ -1,0 +1,89 @@
+"""Saving and loading a scene exactly, and the USD file: camera, sun, sky, one mesh per part group."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from plano.errors import PlanoError
+from plano.scene.build import build_scene
+from plano.scene.io import load_scene, save_scene
+from plano.scene.usd import write_usd
+from scene_helpers import reference_scene, reference_spec
+
+
+def test_save_load_round_trip_is_exact(tmp_path):
+    scene = reference_scene()
+    save_scene(scene, tmp_path / "scene")
+    back = load_scene(tmp_path / "scene")
+    assert len(back.parts) == len(scene.parts)
+    for a, b in zip(scene.parts, back.parts):
+        assert (a.name, a.group, a.material, a.building, a.floor, a.dynamic) == (
+            b.name, b.group, b.material, b.building, b.floor, b.dynamic)
+        assert np.array_equal(a.vertices, b.vertices) and np.array_equal(a.faces, b.faces)
+        assert b.faces.dtype == np.int32
+    assert back.materials == scene.materials and back.sky == scene.sky and back.info == scene.info
+    for f in dataclasses.fields(scene.camera):
+        x, y = getattr(scene.camera, f.name), getattr(back.camera, f.name)
+        assert np.array_equal(x, y), f.name
+    assert np.array_equal(back.sun.direction, scene.sun.direction) and back.sun.color == scene.sun.color
+    assert np.array_equal(back.hero_bounds, scene.hero_bounds)
+    assert (back.style, back.storeys, back.floor_height_m, back.seed) == (
+        scene.style, scene.storeys, scene.floor_height_m, scene.seed)
+
+
+def test_load_refuses_a_damaged_cache(tmp_path):
+    scene = build_scene(reference_spec())
+    save_scene(scene, tmp_path)
+    (tmp_path / "arrays.npz").write_bytes(b"junk")
+    with pytest.raises(PlanoError, match="rebuild"):
+        load_scene(tmp_path)
+    with pytest.raises(PlanoError, match="no saved scene"):
+        load_scene(tmp_path / "nothing")
+
+
+def test_usd_reopens_with_camera_sun_and_one_mesh_per_group(tmp_path):
+    from pxr import Usd, UsdGeom, UsdLux, UsdShade
+
+    scene = build_scene(reference_spec(movement="push_in"))
+    path = write_usd(scene, tmp_path / "scene.usda")
+    assert not list(tmp_path.glob("*.tmp-*"))
+    stage = Usd.Stage.Open(str(path))
+    assert UsdGeom.GetStageMetersPerUnit(stage) == 1.0 and UsdGeom.GetStageUpAxis(stage) == "Z"
+    rig = scene.camera
+    assert stage.GetTimeCodesPerSecond() == rig.fps and stage.GetStartTimeCode() == 1001
+    cam = UsdGeom.Camera(stage.GetPrimAtPath("/World/Camera"))
+    assert cam.GetFocalLengthAttr().Get(1001) == pytest.approx(rig.focal_length_mm[0])
+    assert cam.GetHorizontalApertureAttr().Get() == pytest.approx(rig.aperture_width_mm * rig.squeeze, rel=1e-6)
+    assert cam.GetVerticalApertureAttr().Get() == pytest.approx(rig.aperture_height_mm, rel=1e-6)
+    xf = cam.GetPrim().GetAttribute("xformOp:transform")
+    assert xf.GetTimeSamples() == [float(f) for f in rig.frames]
+    for i in (0, len(rig.frames) - 1):
+        gcam = cam.GetCamera(Usd.TimeCode(float(rig.frames[i])))
+        assert np.allclose(gcam.frustum.GetPosition(), rig.positions[i], atol=1e-6)
+        view = np.array(gcam.frustum.ComputeViewDirection())
+        want = rig.targets[i] - rig.positions[i]
+        assert np.allclose(view, want / np.linalg.norm(want), atol=1e-6)
+        # the USD camera's field of view is the rig's (horizontal after de-squeeze)
+        hfov = 2 * math.atan(gcam.horizontalAperture / (2 * gcam.focalLength))
+        assert hfov == pytest.approx(rig.horizontal_fov(i), rel=1e-5)
+    sun = UsdLux.DistantLight(stage.GetPrimAtPath("/World/Sun"))
+    assert sun.GetAngleAttr().Get() == pytest.approx(0.53)
+    m = UsdGeom.Xformable(sun).ComputeLocalToWorldTransform(Usd.TimeCode.Default())
+    light_dir = np.array(m.TransformDir((0, 0, -1)))
+    assert np.allclose(-light_dir / np.linalg.norm(light_dir), scene.sun.direction, atol=1e-6)
+    assert stage.GetPrimAtPath("/World/Sky").IsA(UsdLux.DomeLight)
+    groups = defaultdict(int)
+    for p in scene.parts:
+        groups[(p.building, p.group)] += 1
+    meshes = [p for p in stage.Traverse() if p.IsA(UsdGeom.Mesh)]
+    assert len(meshes) == len(groups)
+    hero_slab = UsdGeom.Mesh(stage.GetPrimAtPath("/World/Buildings/hero/slab"))
+    n_slab = sum(len(p.faces) for p in scene.parts if p.building == "hero" and p.group == "slab")
+    assert len(hero_slab.GetFaceVertexCountsAttr().Get()) == n_slab
+    mat, _ = UsdShade.MaterialBindingAPI(hero_slab.GetPrim()).ComputeBoundMaterial()
+    assert mat and mat.GetPrim().GetName() == "concrete_board_formed"
