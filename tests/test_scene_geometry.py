@@ -165,7 +165,7 @@ def _signature(scene) -> dict:
     mats = Counter(p.material for p in hero)
     lo, hi = scene.hero_bounds
     return {
-        "storeys": scene.storeys, "height": hi[2] - lo[2], "slenderness": (hi[2] - lo[2]) / max(hi[0] - lo[0], hi[1] - lo[1]),
+        "storeys": scene.storeys, "height": hi[2] - lo[2], "slenderness": (hi[2] - lo[2]) / max(scene.info["footprint_m"]),
         "glass_share": g["window"] / n, "balcony": g["balcony"], "ornament": g["ornament"], "beam": g["beam"],
         "main_material": mats.most_common(1)[0][0], "round_columns": sum(len(p.vertices) > 8 for p in hero if p.group == "column"),
     }

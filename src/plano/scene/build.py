@@ -25,6 +25,8 @@ from plano.scene.sun import local_time_for, make_sun
 from plano.spec.model import ShotSpec
 
 MAX_STOREYS = 120
+DRAMATIC_MOODS = {"dramatic", "gritty", "moody", "dark", "ominous", "epic"}
+DRAMATIC_LOOKS = {"villeneuve", "nolan", "fincher", "deakins"}
 
 
 def rng_for(seed: int, name: str) -> np.random.Generator:
@@ -62,19 +64,25 @@ def build_scene(spec: ShotSpec) -> Scene:
                           light.local_time)
     sun, sun_facts = make_sun(place.latitude, place.longitude, when, light.weather)
 
-    # turn the block (in quarter turns) so that the front facade faces the sun's side of the sky
+    # Where the camera stands, chosen as a DP would from where the sun is: three-quarter front light by default,
+    # raking side light (the sun 100-110 degrees off the line of sight) for a dramatic or gritty mood.
+    rng_c = rng_for(spec.seed, "camera")
     sun_h = np.array([sun.direction[0], sun.direction[1]])
-    fronts = [(_rotation(k) @ np.array([0.0, -1.0, 0.0]))[:2] for k in range(4)]
-    k_rot = int(np.argmax([float(f @ sun_h) for f in fronts])) if np.linalg.norm(sun_h) > 1e-6 else 0
-    R = _rotation(k_rot)
+    sun_h = sun_h / np.linalg.norm(sun_h) if np.linalg.norm(sun_h) > 1e-6 else np.array([0.0, -1.0])
+    dramatic = bool(DRAMATIC_MOODS & set(light.mood)) or spec.look.preset in DRAMATIC_LOOKS
+    off = np.radians(rng_c.uniform(70.0, 80.0) if dramatic else rng_c.uniform(20.0, 30.0))
+    c, s_ = np.cos(off), np.sin(off)
+    view_h = np.array([c * sun_h[0] - s_ * sun_h[1], s_ * sun_h[0] + c * sun_h[1]])
+    # turn the block so that the camera sees it three-quarter on (20-30 degrees off its front facade)
+    swing = np.radians(rng_c.uniform(20.0, 30.0)) * (1.0 if rng_c.uniform() < 0.5 else -1.0)
+    cs, ss = np.cos(-swing), np.sin(-swing)
+    front_h = np.array([cs * view_h[0] - ss * view_h[1], ss * view_h[0] + cs * view_h[1]])
+    yaw = float(np.arctan2(front_h[1], front_h[0]) - np.arctan2(-1.0, 0.0))
+    R = np.array([[np.cos(yaw), -np.sin(yaw), 0.0], [np.sin(yaw), np.cos(yaw), 0.0], [0.0, 0.0, 1.0]])
     hero = _rotate(hero_local, R)
     hero_bounds = _bounds(hero)
     front = R @ np.array([0.0, -1.0, 0.0])
-
-    # a three-quarter view: the camera swings 20-30 degrees off the front towards the sunlit side
-    rng_c = rng_for(spec.seed, "camera")
     side = np.array([-front[1], front[0], 0.0])
-    swing = np.radians(rng_c.uniform(20.0, 30.0)) * (1.0 if float(side[:2] @ sun_h) >= 0 else -1.0)
     view_from = np.cos(swing) * front + np.sin(swing) * side
     rig, cam_facts = solve_camera(spec, hero_bounds, view_from, rng_c)
     cam_facts["swing_deg"] = float(np.degrees(swing))
@@ -90,8 +98,8 @@ def build_scene(spec: ShotSpec) -> Scene:
     info = {
         "style": style, "style_requested": subj.style, "building_type": subj.building_type, "era": subj.era,
         "footprint_m": [dims.width_m, dims.depth_m], "floor_height_m": dims.floor_h_m,
-        "height_m": float(hero_bounds[1, 2] - hero_bounds[0, 2]), "rotation_deg": 90 * k_rot,
-        "front": [float(x) for x in front], "hero_parts": len(hero), "street_parts": len(street),
+        "height_m": float(hero_bounds[1, 2] - hero_bounds[0, 2]), "rotation_deg": float(np.degrees(yaw)) % 360.0,
+        "front": [float(x) for x in front], "dramatic_light": dramatic, "hero_parts": len(hero), "street_parts": len(street),
         "hero_mass_t": float(mass_t), "dynamic_mass_t": float(dyn_t), "groups": dict(Counter(p.group for p in hero)),
         "camera": cam_facts, "sun": sun_facts, "street": street_facts, "hero": {
             k: v for k, v in hero_facts.items() if k != "storey_z_m"},

@@ -28,13 +28,14 @@ class Framing:
     whole_building: bool
     """The whole building must stay in frame (and within 92% of the width)."""
     centre_y: float = 0.5
-    """Where the middle of the framed region sits, as a share of the frame height from the top (below 0.5 puts
-    the building above centre and the ground line near the lower third)."""
+    """Where the middle of the framed region sits, as a share of the frame height from the top. Above 0.5 puts
+    the building low in the frame, with sky above it for the dust and smoke to rise into and less empty
+    foreground."""
 
 
 FRAMING: dict[str, Framing] = {
-    "extreme_wide": Framing((0.0, 1.0), None, 0.45, True, 0.45),
-    "wide": Framing((0.0, 1.0), None, 0.65, True, 0.45),
+    "extreme_wide": Framing((0.0, 1.0), None, 0.45, True, 0.56),
+    "wide": Framing((0.0, 1.0), None, 0.65, True, 0.52),
     "full": Framing((0.0, 1.0), None, 0.90, True),
     "medium": Framing((0.0, 0.5), None, 0.90, False),
     "medium_close_up": Framing((0.0, 0.3), 12.0, 0.85, False),
