@@ -1,0 +1,126 @@
+"""The rapier3d engine (Rust, deterministic, Apache-2.0): compound bodies of convex chunk colliders."""
+
+from __future__ import annotations
+
+import numpy as np
+import rapier3d as rp
+
+from plano.sim.engines import GROUND
+
+FRICTION = 0.7
+RESTITUTION = 0.1
+LINEAR_DAMPING = 0.05
+ANGULAR_DAMPING = 0.4
+STATIC_DATA = 2**31
+CHUNK, STATIC, GHOST = 1, 2, 4
+"""Collision groups: chunks hit chunks and static colliders; ghosts (supports blown out by a charge) only hit
+static colliders (the ground), so a pulverised column does not hold up the floors above it."""
+
+
+def _groups(member: int, filt: int):
+    return rp.InteractionGroups(rp.Group(member), rp.Group(filt))
+
+
+class RapierEngine:
+    name = "rapier"
+
+    def __init__(self, dt: float):
+        self.world = rp.PhysicsWorld(gravity=(0.0, 0.0, -9.81))
+        self.world.set_num_threads(1)  # deterministic and polite on a shared 2-core machine
+        self.world.integration_parameters.dt = float(dt)
+        self.events = rp.ChannelEventCollector()
+        self.world.event_handler = self.events
+        self.shapes: list = []
+        self.rest = np.zeros((0, 3))
+        self.thresholds = np.zeros(0)
+        self.bodies: dict[int, object] = {}
+        self._next = 0
+
+    def add_static(self, vertices: np.ndarray) -> None:
+        col = rp.Collider.convex_hull(np.asarray(vertices, np.float64), friction=FRICTION, restitution=RESTITUTION)
+        self.world.add_body(rp.RigidBody.fixed(), [col.user_data(STATIC_DATA).collision_groups(_groups(STATIC, 7))])
+
+    def set_chunks(self, local_vertices, rest_position, thresholds_n, density_kg_m3) -> None:
+        self.shapes = [rp.SharedShape.convex_hull(np.asarray(v, np.float64)) for v in local_vertices]
+        self.rest = np.asarray(rest_position, np.float64)
+        self.thresholds = np.asarray(thresholds_n, np.float64)
+        self.density = np.asarray(density_kg_m3, np.float64)
+
+    def add_body(self, chunks, translation, rotation_xyzw, linvel, angvel, fixed: bool, ghost: bool = False) -> int:
+        ev = rp.ActiveEvents.CONTACT_FORCE_EVENTS
+        groups = _groups(GHOST, STATIC) if ghost else _groups(CHUNK, CHUNK | STATIC)
+        cols = [
+            rp.Collider.new(self.shapes[c], density=float(self.density[c]), friction=FRICTION, restitution=RESTITUTION)
+            .translation(tuple(self.rest[c]))
+            .user_data(int(c))
+            .active_events(ev)
+            .contact_force_event_threshold(float(self.thresholds[c]))
+            .collision_groups(groups)
+            for c in chunks
+        ]
+        x, y, z, w = (float(v) for v in rotation_xyzw)
+        q = rp.Rotation3(w, x, y, z)
+        if fixed:
+            b = rp.RigidBody.fixed()
+        else:
+            b = (rp.RigidBody.dynamic().linvel(tuple(map(float, linvel))).angvel(tuple(map(float, angvel)))
+                 .linear_damping(LINEAR_DAMPING).angular_damping(ANGULAR_DAMPING))
+        b = b.position(rp.Isometry3(tuple(map(float, translation)), q))
+        h = self.world.add_body(b, cols)
+        bid = self._next
+        self._next += 1
+        self.bodies[bid] = h
+        return bid
+
+    def remove_body(self, body: int) -> None:
+        h = self.bodies.pop(body)
+        self.world.remove_body(h)
+
+    def step(self) -> None:
+        self.world.step()
+
+    def poses(self, bodies):
+        rb = self.world.rigid_bodies
+        t = np.empty((len(bodies), 3))
+        q = np.empty((len(bodies), 4))
+        for k, b in enumerate(bodies):
+            body = rb[self.bodies[b]]
+            t[k] = body.translation.to_tuple()
+            r = body.rotation
+            q[k] = (r.i, r.j, r.k, r.w)
+        return t, q
+
+    def velocities(self, bodies):
+        rb = self.world.rigid_bodies
+        v = np.empty((len(bodies), 3))
+        w = np.empty((len(bodies), 3))
+        c = np.empty((len(bodies), 3))
+        for k, b in enumerate(bodies):
+            body = rb[self.bodies[b]]
+            v[k] = body.linvel.to_tuple()
+            w[k] = body.angvel.to_tuple()
+            c[k] = body.center_of_mass.to_tuple()
+        return v, w, c
+
+    def contacts(self):
+        evs = self.events.drain_contact_force_events()
+        if not evs:
+            return np.zeros(0, int), np.zeros(0, int), np.zeros((0, 3))
+        cs = self.world.colliders
+        a = np.empty(len(evs), np.int64)
+        b = np.empty(len(evs), np.int64)
+        f = np.empty((len(evs), 3))
+        for k, e in enumerate(evs):
+            a[k] = cs[e.collider1].user_data
+            b[k] = cs[e.collider2].user_data
+            f[k] = e.total_force.to_tuple()
+        a[a == STATIC_DATA] = GROUND
+        b[b == STATIC_DATA] = GROUND
+        return a, b, f
+
+    def kick(self, body: int, linvel) -> None:
+        rb = self.world.rigid_bodies[self.bodies[body]]
+        rb.linvel = tuple(map(float, linvel))
+
+    def snapshot(self) -> bytes:
+        return self.world.snapshot()

@@ -1,0 +1,252 @@
+"""The rigid-body collapse: glued clusters as compound bodies in an engine, bonds that break, clusters that split.
+
+Each frame: the engine takes ``substeps`` steps; after each, the contact forces it reports break the bonds
+they overload; after the frame, every standing (anchored) cluster is checked for its static load and its
+balance; then clusters whose bonds broke are split into new bodies that keep the parent's motion.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from plano.scene.model import Scene
+from plano.sim.engines import GROUND, Engine
+from plano.sim.events import BREAK, GROUND_IMPACT, IMPACT, WINDOW_BREAK, Events
+from plano.sim.fracture import Fracture
+from plano.sim.glue import G, Glue, contact_demand, static_demand
+from plano.sim.scenarios import Charge
+
+IMPACT_SPEED_M_S = 1.0
+"""A contact is an impact (for dust and debris) when the chunk moves faster than this."""
+
+
+def quat_to_matrix(q: np.ndarray) -> np.ndarray:
+    """(n, 4) quaternions (x, y, z, w) -> (n, 3, 3) rotation matrices."""
+    x, y, z, w = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
+    return np.stack([
+        np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)], -1),
+        np.stack([2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)], -1),
+        np.stack([2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)], -1),
+    ], -2)
+
+
+class RigidSim:
+    def __init__(self, scene: Scene, fracture: Fracture, glue: Glue, engine: Engine, fps: float, substeps: int,
+                 glass_ids: set[int]):
+        self.scene, self.fr, self.glue, self.engine = scene, fracture, glue, engine
+        self.fps, self.substeps = fps, substeps
+        self.dt = 1.0 / (fps * substeps)
+        ch = fracture.chunks
+        self.C = ch.count
+        self.mass = ch.mass_kg
+        self.rest = ch.rest_position
+        self.glass = np.isin(ch.material_ids, list(glass_ids))
+        for p in scene.parts:
+            if not p.dynamic:
+                engine.add_static(p.vertices)
+        dens = self.mass / np.maximum(fracture.volumes_m3, 1e-12)
+        engine.set_chunks([ch.chunk_vertices(c) for c in range(self.C)], self.rest, self._thresholds(), dens)
+        # per-chunk body id and per-body state
+        self.chunk_body = np.full(self.C, -1, np.int64)
+        self.body_chunks: dict[int, np.ndarray] = {}
+        self.body_fixed: dict[int, bool] = {}
+        self.t = np.zeros((self.C, 3))  # each chunk's body translation
+        self.q = np.tile([0.0, 0.0, 0.0, 1.0], (self.C, 1))  # each chunk's body rotation
+        self.v = np.zeros((self.C, 3))
+        self.w = np.zeros((self.C, 3))
+        self.com = np.zeros((self.C, 3))  # each chunk's body's world centre of mass
+        self.labels = np.full(self.C, -1)
+        self.kicks: dict[int, np.ndarray] = {}
+        self.ghost = np.zeros(self.C, bool)
+        self.time_s = 0.0
+        self._events: list[Events] = []
+        self._contact_load = np.zeros(self.C)
+        self._recluster()
+
+    # --- state -------------------------------------------------------------------------------------------------
+    def _thresholds(self) -> np.ndarray:
+        cap = np.full(self.C, np.inf)
+        p = self.glue.pairs
+        np.minimum.at(cap, p[:, 0], self.glue.capacity_n)
+        np.minimum.at(cap, p[:, 1], self.glue.capacity_n)
+        lone = ~np.isfinite(cap)
+        cap[lone] = 20.0 * self.mass[lone] * G
+        return 0.25 * cap
+
+    def positions(self) -> np.ndarray:
+        """(C, 3) chunk centres of mass in world space."""
+        R = quat_to_matrix(self.q)
+        return np.einsum("nij,nj->ni", R, self.rest) + self.t
+
+    def chunk_velocities(self) -> np.ndarray:
+        return self.v + np.cross(self.w, self.positions() - self.com)
+
+    def _recluster(self) -> None:
+        """Bodies for clusters that changed (split, or lost their anchor); the others are kept."""
+        glue = self.glue
+        new = glue.components()
+        anchored_label = np.zeros(new.max() + 1, bool)
+        anchored_label[new[glue.anchored]] = True
+        fixed_new = anchored_label[new]
+        changed = np.zeros(self.C, bool)
+        for b, cs in list(self.body_chunks.items()):
+            lab = new[cs]
+            if (lab == lab[0]).all() and (new == lab[0]).sum() == len(cs) and fixed_new[cs[0]] == self.body_fixed[b]:
+                continue
+            changed[cs] = True
+            self.engine.remove_body(b)
+            del self.body_chunks[b], self.body_fixed[b]
+        changed |= self.chunk_body < 0
+        if not changed.any():
+            self.labels = new
+            return
+        pos = self.positions()
+        for lab in np.unique(new[changed]):
+            cs = np.flatnonzero(new == lab)
+            m = self.mass[cs]
+            com = (m[:, None] * pos[cs]).sum(0) / m.sum()
+            c0 = cs[0]
+            fixed = bool(fixed_new[c0])
+            if fixed:
+                lin, ang = np.zeros(3), np.zeros(3)
+            else:
+                # the parent's rigid motion at the new centre of mass (all chunks of cs shared one parent)
+                lin = self.v[c0] + np.cross(self.w[c0], com - self.com[c0])
+                ang = self.w[c0].copy()
+                kicked = [c for c in cs if c in self.kicks]
+                if kicked:
+                    lin = lin + np.mean([self.kicks[c] for c in kicked], axis=0)
+            b = self.engine.add_body(cs, self.t[c0], self.q[c0], lin, ang, fixed, bool(self.ghost[cs].all()))
+            self.body_chunks[b] = cs
+            self.body_fixed[b] = fixed
+            self.chunk_body[cs] = b
+            self.v[cs], self.w[cs], self.com[cs] = lin, ang, com
+        self.kicks.clear()
+        self.labels = new
+
+    def _read_bodies(self) -> None:
+        moving = [b for b, f in self.body_fixed.items() if not f]
+        if not moving:
+            return
+        t, q = self.engine.poses(moving)
+        v, w, com = self.engine.velocities(moving)
+        for k, b in enumerate(moving):
+            cs = self.body_chunks[b]
+            self.t[cs], self.q[cs], self.v[cs], self.w[cs], self.com[cs] = t[k], q[k], v[k], w[k], com[k]
+
+    # --- breaking -------------------------------------------------------------------------------------------------
+    def _break(self, bonds: np.ndarray, why_strength: np.ndarray | None = None) -> None:
+        bonds = bonds[self.glue.intact[bonds]]
+        if not len(bonds):
+            return
+        self.glue.intact[bonds] = False
+        p = self.glue.pairs[bonds]
+        pos = self.positions()
+        vel = self.chunk_velocities()
+        mid = 0.5 * (pos[p[:, 0]] + pos[p[:, 1]])
+        v = 0.5 * (vel[p[:, 0]] + vel[p[:, 1]])
+        strength = self.glue.capacity_n[bonds]  # N x 1 s: area x strength
+        glass = self.glass[p[:, 0]] | self.glass[p[:, 1]]
+        kinds = np.where(glass, WINDOW_BREAK, BREAK).astype(np.uint8)
+        mats = self.fr.chunks.material_ids[p[:, 0]]
+        self._events.append(Events(np.full(len(bonds), self.time_s), mid, v, strength, kinds, mats.astype(np.int32)))
+
+    def fire(self, charge: Charge) -> None:
+        """Break every bond of the charge's parts, cut them from the ground and throw their chunks."""
+        chunks = np.flatnonzero(np.isin(self.fr.chunks.part_index, charge.parts))
+        if not len(chunks):
+            return
+        sel = np.isin(self.glue.pairs, chunks).any(axis=1)
+        self._break(np.flatnonzero(sel))
+        self.glue.anchored[chunks] = False
+        self.ghost[chunks] = True
+        axis = 0.5 * (self.scene.hero_bounds[0] + self.scene.hero_bounds[1])
+        pos = self.positions()[chunks]
+        d = pos[:, :2] - axis[:2]
+        d /= np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-6)
+        sign = -1.0 if charge.inward else 1.0
+        for k, c in enumerate(chunks):
+            self.kicks[int(c)] = np.array([sign * d[k, 0] * charge.speed_m_s, sign * d[k, 1] * charge.speed_m_s, 0.0])
+        self._recluster()
+
+    def _contacts_step(self) -> None:
+        a, b, f = self.engine.contacts()
+        if not len(a):
+            return
+        mag = np.linalg.norm(f, axis=1)
+        both = np.r_[a, b]
+        fm = np.r_[mag, mag]
+        ok = both != GROUND
+        chunk, force = both[ok], fm[ok]
+        demand = contact_demand(self.glue, chunk, force)
+        over = np.flatnonzero(self.glue.intact & (demand > self.glue.capacity_n))
+        self._break(over)
+        # downward loads on standing chunks (for the static check) and impacts (for the effects)
+        fz = np.r_[np.abs(f[:, 2]), np.abs(f[:, 2])][ok]
+        np.maximum.at(self._contact_load, chunk, fz)
+        speed = np.linalg.norm(self.v[chunk] + np.cross(self.w[chunk], self.positions()[chunk] - self.com[chunk]), axis=1)
+        hit = speed > IMPACT_SPEED_M_S
+        if hit.any():
+            other = np.r_[b, a][ok][hit]
+            cs = chunk[hit]
+            kinds = np.where(other == GROUND, GROUND_IMPACT, IMPACT).astype(np.uint8)
+            kinds[self.glass[cs]] = WINDOW_BREAK
+            pos = self.positions()[cs]
+            vel = self.chunk_velocities()[cs]
+            self._events.append(Events(np.full(len(cs), self.time_s), pos, vel, force[hit] * self.dt, kinds,
+                                       self.fr.chunks.material_ids[cs].astype(np.int32)))
+
+    def _static_check(self) -> bool:
+        glue = self.glue
+        fixed_chunks = np.zeros(self.C, bool)
+        for b, f in self.body_fixed.items():
+            if f:
+                fixed_chunks[self.body_chunks[b]] = True
+        if not fixed_chunks.any():
+            return False
+        demand = static_demand(glue, self.mass, self.positions(), np.where(fixed_chunks, self._contact_load, 0.0))
+        over = np.flatnonzero(glue.intact & (demand > glue.capacity_n))
+        self._break(over)
+        toppled = self._balance(fixed_chunks)
+        return len(over) > 0 or toppled
+
+    def _balance(self, fixed_chunks: np.ndarray) -> bool:
+        """A standing cluster whose centre of mass is outside its anchors' footprint tips over: free it."""
+        freed = False
+        for lab in np.unique(self.labels[fixed_chunks]):
+            cs = np.flatnonzero(self.labels == lab)
+            anc = cs[self.glue.anchored[cs]]
+            if not len(anc):
+                continue
+            m = self.mass[cs]
+            com = (m[:, None] * self.rest[cs]).sum(0) / m.sum()
+            lo = self.fr.bounds[anc, 0, :2].min(0)
+            hi = self.fr.bounds[anc, 1, :2].max(0)
+            if (com[:2] < lo).any() or (com[:2] > hi).any():
+                self.glue.anchored[anc] = False
+                freed = True
+        return freed
+
+    # --- stepping -------------------------------------------------------------------------------------------------
+    def step_frame(self, charges: list[Charge]) -> Events:
+        """Fire ``charges`` due in this frame, advance one frame, and return the events of the frame."""
+        frame_end = self.time_s + 1.0 / self.fps
+        for ch in charges:
+            self.fire(ch)
+        self._contact_load[:] = 0.0
+        for _ in range(self.substeps):
+            self.engine.step()
+            self.time_s += self.dt
+            self._read_bodies()
+            before = self.glue.broken
+            self._contacts_step()
+            if self.glue.broken != before:
+                self._recluster()
+        for _ in range(4):  # let a failure cascade through the standing structure within the frame
+            if not self._static_check():
+                break
+            self._recluster()
+        self.time_s = frame_end
+        ev = Events.concat(self._events)
+        self._events = []
+        return ev
