@@ -74,8 +74,11 @@ def building(storeys=6, nx=4, ny=3, bay_m=6.0, floor_h=3.5, windows=True, contex
         for k in range(2):  # two slab pieces per floor
             xa, xb = -W / 2 + k * W / 2, -W / 2 + (k + 1) * W / 2
             parts.append(box(f"hero/slab/f{f:02d}_{k}", (xa, -D / 2, zc), (xb, D / 2, zc + slab), "slab", floor=f))
-        # core walls (a small box in the middle)
-        parts.append(box(f"hero/core/f{f:02d}", (-2.0, -1.5, z0), (2.0, 1.5, zc), "core", "core_concrete", floor=f))
+        # core: four walls around a lift shaft in the middle
+        t = 0.3
+        for k, (a, b) in enumerate((((-2.0, -1.5), (2.0, -1.5 + t)), ((-2.0, 1.5 - t), (2.0, 1.5)),
+                                    ((-2.0, -1.5 + t), (-2.0 + t, 1.5 - t)), ((2.0 - t, -1.5 + t), (2.0, 1.5 - t)))):
+            parts.append(box(f"hero/core/f{f:02d}_{k}", (*a, z0), (*b, zc), "core", "core_concrete", floor=f))
         if windows:
             for i in range(nx):
                 xa = i * bay_m - W / 2 + col

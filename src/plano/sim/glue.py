@@ -8,9 +8,10 @@ cluster that still reaches an anchor stands (a fixed body) until its bonds or it
 Loads on bonds, compared with ``capacity_n`` (material bond strength x contact area):
 - static: every anchored cluster carries its own weight and what rests on it down to its anchors; the weight
   flows from chunk to chunk towards the anchors (by hops in the bond graph), shared among the bonds that lead
-  down in proportion to their area, and a bond also carries the bending moment of the load's horizontal lever
-  arm (tension ``6 M / depth``). Vertical (bearing) bonds take ten times more compression than tension.
-- dynamic: contact forces the engine reports on a chunk are shared among that chunk's bonds.
+  down in proportion to their area, and a side bond (in a slab or beam) also carries the bending moment of the
+  load's horizontal lever arm (tension ``6 M / depth``). Vertical (bearing) bonds carry the load in
+  compression, ten times stronger than in tension.
+- dynamic: a contact force the engine reports on a chunk loads that chunk's bonds, and 60% of it the next ones.
 Buildings are designed to carry their own weight: a bond's capacity is at least ``DESIGN_FACTOR`` times its
 load in the intact building, so the intact building stands and a removed support overloads its neighbours.
 """
@@ -168,24 +169,23 @@ def static_demand(glue: Glue, mass_kg: np.ndarray, positions: np.ndarray, extra_
         np.add.at(mom, dst[sel], f[:, None] * centre)
     vertical = np.abs(glue.normal[bidx, 2]) > 0.7
     axial = np.where(vertical, flow / COMPRESSION_FACTOR, flow)
-    bending = 6.0 * flow * lever / glue.depth_m[bidx]
+    bending = np.where(vertical, 0.0, 6.0 * flow * lever / glue.depth_m[bidx])
     demand[bidx] = axial + bending
     return demand
 
 
-def contact_demand(glue: Glue, chunk: np.ndarray, force_n: np.ndarray) -> np.ndarray:
-    """(B,) load on bonds from contact forces ``force_n`` (K,) on chunks ``chunk`` (K,): each chunk's force is
-    shared among its intact bonds, and half of it reaches the bonds one step further."""
+def contact_demand(glue: Glue, chunk: np.ndarray, force_n: np.ndarray, carry: float = 0.6) -> np.ndarray:
+    """(B,) load on bonds from contact forces ``force_n`` (K,) on chunks ``chunk`` (K,): the force on a chunk
+    passes through each of its intact bonds (it is what holds the chunk), and ``carry`` of it through the bonds
+    one step further."""
     C = glue.n_chunks
-    f = np.bincount(chunk, weights=force_n, minlength=C)
+    f = np.zeros(C)
+    np.add.at(f, chunk, force_n)
     p = glue.pairs
     live = glue.intact
-    deg = np.bincount(p[live].ravel(), minlength=C).astype(float)
-    per = f / np.maximum(deg, 1.0)
-    d = np.where(live, np.maximum(per[p[:, 0]], per[p[:, 1]]), 0.0)
-    # one hop further: a chunk passes half of what it received on to its other bonds
+    d = np.where(live, np.maximum(f[p[:, 0]], f[p[:, 1]]), 0.0)
     recv = np.zeros(C)
     np.maximum.at(recv, p[live, 0], d[live])
     np.maximum.at(recv, p[live, 1], d[live])
-    d2 = 0.5 * np.where(live, np.maximum(recv[p[:, 0]], recv[p[:, 1]]), 0.0)
+    d2 = carry * np.where(live, np.maximum(recv[p[:, 0]], recv[p[:, 1]]), 0.0)
     return np.maximum(d, d2)

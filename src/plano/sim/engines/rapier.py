@@ -64,7 +64,9 @@ class RapierEngine:
             b = rp.RigidBody.fixed()
         else:
             b = (rp.RigidBody.dynamic().linvel(tuple(map(float, linvel))).angvel(tuple(map(float, angvel)))
-                 .linear_damping(LINEAR_DAMPING).angular_damping(ANGULAR_DAMPING))
+                 .linear_damping(LINEAR_DAMPING).angular_damping(ANGULAR_DAMPING)
+                 # a glued cluster must keep reporting its contacts (its weight can still break what holds it)
+                 .can_sleep(len(chunks) < 2))
         b = b.position(rp.Isometry3(tuple(map(float, translation)), q))
         h = self.world.add_body(b, cols)
         bid = self._next
