@@ -21,7 +21,7 @@ app = typer.Typer(
 err_console = Console(stderr=True)
 
 # stage modules that add commands, in the order data flows
-STAGE_CLIS = ("plano.spec.cli",)
+STAGE_CLIS = ("plano.spec.cli", "plano.sim.cli")
 
 for _mod in STAGE_CLIS:
     importlib.import_module(_mod).register(app)

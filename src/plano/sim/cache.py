@@ -68,6 +68,8 @@ class SimCacheWriter:
                           dust_density=np.asarray(f.dust.density, np.float16))
             if f.dust.temperature is not None:
                 arrays["dust_temperature"] = np.asarray(f.dust.temperature, np.float16)
+            if getattr(f.dust, "smoke", None) is not None:
+                arrays["dust_smoke"] = np.asarray(f.dust.smoke, np.float16)
         _savez(self.frame_path(f.frame), **arrays)
 
     def write_info(self, info: SimInfo, extra: dict | None = None) -> None:
@@ -116,7 +118,9 @@ def read_frame(path: Path) -> SimFrame:
         dust = None
         if "dust_density" in z:
             temp = z["dust_temperature"].astype(np.float32) if "dust_temperature" in z else None
-            dust = DustGrid(z["dust_origin"], float(z["dust_cell_m"]), z["dust_density"].astype(np.float32), temp)
+            extra = {"smoke": z["dust_smoke"].astype(np.float32)} if "dust_smoke" in z else {}
+            dust = DustGrid(z["dust_origin"], float(z["dust_cell_m"]), z["dust_density"].astype(np.float32), temp,
+                            **extra)
         parts = Particles(z["p_positions"], z["p_velocities"], z["p_sizes_m"], z["p_ages_s"], z["p_kinds"], z["p_ids"])
         return SimFrame(int(z["frame"]), z["positions"], z["rotations"], z["velocities"], parts, dust,
                         int(z["bonds_broken"]))
