@@ -42,7 +42,8 @@ def scene_from(parts, storeys=1, floor_height_m=3.5, cam=None) -> Scene:
     hi = np.max([p.bounds[1] for p in hero], axis=0)
     sun = Sun(np.array([0.3, -0.5, 0.8]) / np.linalg.norm([0.3, -0.5, 0.8]), 53.0, 210.0, (1, 0.95, 0.9), 80000.0)
     sky = Sky((0.3, 0.4, 0.6), (0.7, 0.75, 0.8), (0.3, 0.3, 0.3))
-    cam = cam or camera(target=(0.5 * (lo + hi)).tolist(), eye=(lo[0] + 3 * (hi[2] - lo[2]), lo[1] - 4 * (hi[2] - lo[2]), 0.4 * hi[2]))
+    H = hi[2] - lo[2]
+    cam = cam or camera(target=(0.5 * (lo + hi)).tolist(), eye=(lo[0] + 1.5 * H, lo[1] - 2.4 * H, 0.3 * H + 1.7))
     return Scene(tuple(parts), dict(MATERIALS), cam, sun, sky, "test", storeys, floor_height_m, np.stack([lo, hi]))
 
 

@@ -18,6 +18,10 @@ from plano.sim.scenarios import Charge
 
 IMPACT_SPEED_M_S = 1.0
 """A contact is an impact (for dust and debris) when the chunk moves faster than this."""
+FATIGUE_S = 0.12
+"""A bond held at its full strength for this long breaks (impulses accumulate: Chaos-style strain); loads
+below ``FATIGUE_FLOOR`` of its strength do no harm."""
+FATIGUE_FLOOR = 0.35
 
 
 def quat_to_matrix(q: np.ndarray) -> np.ndarray:
@@ -32,7 +36,7 @@ def quat_to_matrix(q: np.ndarray) -> np.ndarray:
 
 class RigidSim:
     def __init__(self, scene: Scene, fracture: Fracture, glue: Glue, engine: Engine, fps: float, substeps: int,
-                 glass_ids: set[int]):
+                 glass_ids: set[int], seed: int = 0):
         self.scene, self.fr, self.glue, self.engine = scene, fracture, glue, engine
         self.fps, self.substeps = fps, substeps
         self.dt = 1.0 / (fps * substeps)
@@ -57,6 +61,9 @@ class RigidSim:
         self.com = np.zeros((self.C, 3))  # each chunk's body's world centre of mass
         self.labels = np.full(self.C, -1)
         self.kicks: dict[int, np.ndarray] = {}
+        self.spins: dict[int, np.ndarray] = {}
+        self.damage = np.zeros(glue.count)
+        self.rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xC4A7]))
         self.ghost = np.zeros(self.C, bool)
         self.time_s = 0.0
         self._events: list[Events] = []
@@ -116,12 +123,14 @@ class RigidSim:
                 kicked = [c for c in cs if c in self.kicks]
                 if kicked:
                     lin = lin + np.mean([self.kicks[c] for c in kicked], axis=0)
+                    ang = ang + np.mean([self.spins[c] for c in kicked], axis=0)
             b = self.engine.add_body(cs, self.t[c0], self.q[c0], lin, ang, fixed, bool(self.ghost[cs].all()))
             self.body_chunks[b] = cs
             self.body_fixed[b] = fixed
             self.chunk_body[cs] = b
             self.v[cs], self.w[cs], self.com[cs] = lin, ang, com
         self.kicks.clear()
+        self.spins.clear()
         self.labels = new
 
     def _read_bodies(self) -> None:
@@ -165,8 +174,18 @@ class RigidSim:
         d = pos[:, :2] - axis[:2]
         d /= np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-6)
         sign = -1.0 if charge.inward else 1.0
+        # a blast throws pieces out at scattered speeds and directions, tumbling
+        n = len(chunks)
+        speed = charge.speed_m_s * self.rng.uniform(0.25, 1.0, n)
+        ang = self.rng.normal(0.0, 0.5, n)
+        ca, sa = np.cos(ang), np.sin(ang)
+        dx = sign * (ca * d[:, 0] - sa * d[:, 1])
+        dy = sign * (sa * d[:, 0] + ca * d[:, 1])
+        vz = self.rng.uniform(-0.3, 0.4, n) * charge.speed_m_s
+        spin = self.rng.normal(0.0, 3.0, (n, 3))
         for k, c in enumerate(chunks):
-            self.kicks[int(c)] = np.array([sign * d[k, 0] * charge.speed_m_s, sign * d[k, 1] * charge.speed_m_s, 0.0])
+            self.kicks[int(c)] = np.array([dx[k] * speed[k], dy[k] * speed[k], vz[k]])
+            self.spins[int(c)] = spin[k]
         self._recluster()
 
     def _contacts_step(self) -> None:
@@ -179,7 +198,9 @@ class RigidSim:
         ok = both != GROUND
         chunk, force = both[ok], fm[ok]
         demand = contact_demand(self.glue, chunk, force)
-        over = np.flatnonzero(self.glue.intact & (demand > self.glue.capacity_n))
+        ratio = demand / self.glue.capacity_n
+        self.damage += np.clip(ratio - FATIGUE_FLOOR, 0.0, None) * self.dt / FATIGUE_S
+        over = np.flatnonzero(self.glue.intact & ((ratio > 1.0) | (self.damage >= 1.0)))
         self._break(over)
         # downward loads on standing chunks (for the static check) and impacts (for the effects)
         fz = np.r_[np.abs(f[:, 2]), np.abs(f[:, 2])][ok]
