@@ -59,8 +59,8 @@ class SimCacheWriter:
             frame=np.int64(f.frame), positions=np.asarray(f.positions, np.float64),
             rotations=np.asarray(f.rotations, np.float32), velocities=np.asarray(f.velocities, np.float32),
             bonds_broken=np.int64(f.bonds_broken),
-            p_positions=np.asarray(p.positions, np.float32), p_velocities=np.asarray(p.velocities, np.float32),
-            p_sizes_m=np.asarray(p.sizes_m, np.float32), p_ages_s=np.asarray(p.ages_s, np.float32),
+            p_positions=np.asarray(p.positions, np.float32), p_velocities=np.asarray(p.velocities, np.float16),
+            p_sizes_m=np.asarray(p.sizes_m, np.float16), p_ages_s=np.asarray(p.ages_s, np.float16),
             p_kinds=np.asarray(p.kinds, np.uint8), p_ids=np.asarray(p.ids, np.int64),
         )
         if f.dust is not None:
@@ -121,7 +121,9 @@ def read_frame(path: Path) -> SimFrame:
             extra = {"smoke": z["dust_smoke"].astype(np.float32)} if "dust_smoke" in z else {}
             dust = DustGrid(z["dust_origin"], float(z["dust_cell_m"]), z["dust_density"].astype(np.float32), temp,
                             **extra)
-        parts = Particles(z["p_positions"], z["p_velocities"], z["p_sizes_m"], z["p_ages_s"], z["p_kinds"], z["p_ids"])
+        f32 = lambda k: z[k].astype(np.float32)  # noqa: E731
+        parts = Particles(z["p_positions"], f32("p_velocities"), f32("p_sizes_m"), f32("p_ages_s"), z["p_kinds"],
+                          z["p_ids"])
         return SimFrame(int(z["frame"]), z["positions"], z["rotations"], z["velocities"], parts, dust,
                         int(z["bonds_broken"]))
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,7 @@ from plano.sim.engines import get_engine
 from plano.sim.events import Events
 from plano.sim.fracture import fracture_scene
 from plano.sim.glue import build_glue
-from plano.sim.model import SimFrame, SimInfo
+from plano.sim.model import Particles, SimFrame, SimInfo
 from plano.sim.scenarios import plan_scenario
 from plano.sim.solver import RigidSim
 from plano.spec.model import ShotSpec
@@ -101,29 +103,16 @@ def run_sim(
     frames = list(spec.format.frames)
     broken, particles = [], []
     t_rigid = t_fx = 0.0
-    for i, frame in enumerate(frames):
-        t_s = i / fps
-        if i == 0:
-            events = Events.empty()
-        else:
-            due = [c for c in charges if c.time_s < t_s - 1e-9]
-            charges = charges[len(due):]
-            t0 = time.perf_counter()
-            events = sim.step_frame(due)
-            t_rigid += time.perf_counter() - t0
-        pos = sim.positions()
-        vel = sim.chunk_velocities()
-        if fx is not None:
-            t0 = time.perf_counter()
-            parts, dust = fx.step(i, t_s, events, pos, vel)
-            t_fx += time.perf_counter() - t0
-        else:
-            parts, dust = empty_particles(), None
-        writer.write_frame(SimFrame(frame, pos, sim.q.astype(np.float32), vel.astype(np.float32), parts, dust,
-                                    glue.broken))
-        broken.append(glue.broken)
-        particles.append(int(parts.count))
-        progress(0.03 + 0.97 * (i + 1) / len(frames), f"frame {frame}  bonds broken {glue.broken}")
+    # frames are compressed and written on a second thread while the next one is simulated (zlib frees the GIL)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = []
+        for i, frame in enumerate(frames):
+            t_rigid, t_fx = _frame(i, frame, fps, charges, sim, fx, glue, writer, pool, pending, broken, particles,
+                                   t_rigid, t_fx)
+            charges = [c for c in charges if c.time_s >= i / fps - 1e-9]
+            progress(0.03 + 0.97 * (i + 1) / len(frames), f"frame {frame}  bonds broken {glue.broken}")
+        for fut in pending:
+            fut.result()
     seconds = time.perf_counter() - t_start
     info = SimInfo(fps=fps, frame_start=frames[0], frame_count=len(frames), engine=engine, seed=seed,
                    bonds_total=glue.count, seconds=seconds)
@@ -133,3 +122,35 @@ def run_sim(
         effects=[] if fx is None else list(spec.effects),
     ))
     return SimCache(out_dir)
+
+
+def _frame(i, frame, fps, charges, sim, fx, glue, writer, pool, pending, broken, particles, t_rigid, t_fx):
+    t_s = i / fps
+    if i == 0:
+        events = Events.empty()
+    else:
+        due = [c for c in charges if c.time_s < t_s - 1e-9]
+        t0 = time.perf_counter()
+        events = sim.step_frame(due)
+        t_rigid += time.perf_counter() - t0
+    pos = sim.positions()
+    vel = sim.chunk_velocities()
+    if fx is not None:
+        t0 = time.perf_counter()
+        parts, dust = fx.step(i, t_s, events, pos, vel)
+        t_fx += time.perf_counter() - t0
+    else:
+        parts, dust = empty_particles(), None
+    # copies: the effects may reuse their buffers while this frame is being written
+    parts = Particles(*(np.array(getattr(parts, k)) for k in ("positions", "velocities", "sizes_m", "ages_s",
+                                                                "kinds", "ids")))
+    if dust is not None:
+        dust = dataclasses.replace(dust, **{f.name: np.array(getattr(dust, f.name)) for f in dataclasses.fields(dust)
+                                            if isinstance(getattr(dust, f.name), np.ndarray)})
+    sf = SimFrame(frame, pos, sim.q.astype(np.float32), vel.astype(np.float32), parts, dust, glue.broken)
+    while len(pending) >= 2:  # bounded: at most two frames wait to be written
+        pending.pop(0).result()
+    pending.append(pool.submit(writer.write_frame, sf))
+    broken.append(glue.broken)
+    particles.append(int(parts.count))
+    return t_rigid, t_fx
