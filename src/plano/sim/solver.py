@@ -68,6 +68,7 @@ class RigidSim:
         self.time_s = 0.0
         self._events: list[Events] = []
         self._contact_load = np.zeros(self.C)
+        self._stale = False
         self._recluster()
 
     # --- state -------------------------------------------------------------------------------------------------
@@ -89,65 +90,94 @@ class RigidSim:
         return self.v + np.cross(self.w, self.positions() - self.com)
 
     def _recluster(self) -> None:
-        """Bodies for clusters that changed (split, or lost their anchor); the others are kept."""
+        """Bodies for clusters that changed. A split body keeps its largest piece (its other chunks' colliders
+        are removed from it) and the other pieces become new bodies with the parent's motion; a cluster that
+        lost its last anchor is rebuilt as a free body."""
         glue = self.glue
+        self._sync()
         new = glue.components()
         anchored_label = np.zeros(new.max() + 1, bool)
         anchored_label[new[glue.anchored]] = True
         fixed_new = anchored_label[new]
-        changed = np.zeros(self.C, bool)
-        for b, cs in list(self.body_chunks.items()):
-            lab = new[cs]
-            if (lab == lab[0]).all() and (new == lab[0]).sum() == len(cs) and fixed_new[cs[0]] == self.body_fixed[b]:
-                continue
-            changed[cs] = True
-            self.engine.remove_body(b)
-            del self.body_chunks[b], self.body_fixed[b]
-        changed |= self.chunk_body < 0
-        if not changed.any():
-            self.labels = new
-            return
-        pos = self.positions()
-        for lab in np.unique(new[changed]):
-            cs = np.flatnonzero(new == lab)
-            m = self.mass[cs]
-            com = (m[:, None] * pos[cs]).sum(0) / m.sum()
-            c0 = cs[0]
-            fixed = bool(fixed_new[c0])
-            if fixed:
-                lin, ang = np.zeros(3), np.zeros(3)
-            else:
-                # the parent's rigid motion at the new centre of mass (all chunks of cs shared one parent)
-                lin = self.v[c0] + np.cross(self.w[c0], com - self.com[c0])
-                ang = self.w[c0].copy()
-                kicked = [c for c in cs if c in self.kicks]
-                if kicked:
-                    lin = lin + np.mean([self.kicks[c] for c in kicked], axis=0)
-                    ang = ang + np.mean([self.spins[c] for c in kicked], axis=0)
-            b = self.engine.add_body(cs, self.t[c0], self.q[c0], lin, ang, fixed, bool(self.ghost[cs].all()))
-            self.body_chunks[b] = cs
-            self.body_fixed[b] = fixed
-            self.chunk_body[cs] = b
-            self.v[cs], self.w[cs], self.com[cs] = lin, ang, com
+        cb = self.chunk_body
+        has = cb >= 0
+        create = ~has  # chunks that need a new body
+        if has.any():
+            keys = np.unique(np.c_[cb[has], new[has]], axis=0)
+            nlab = np.bincount(keys[:, 0], minlength=int(cb.max()) + 1)
+            status = np.array([self.body_fixed.get(b, False) for b in range(len(nlab))])
+            split = np.zeros(len(nlab), bool)
+            split[cb[has]] = nlab[cb[has]] > 1
+            flip = np.zeros(len(nlab), bool)
+            flip[cb[has]] = fixed_new[has] != status[cb[has]]
+            for b in np.flatnonzero(flip | split):
+                b = int(b)
+                cs = self.body_chunks[b]
+                if flip[b]:
+                    self.engine.remove_body(b)
+                    del self.body_chunks[b], self.body_fixed[b]
+                    create[cs] = True
+                    continue
+                labs, counts = np.unique(new[cs], return_counts=True)
+                keep = labs[np.argmax(counts)]
+                leave = cs[new[cs] != keep]
+                self.engine.remove_chunks(b, leave)
+                self.body_chunks[b] = cs[new[cs] == keep]
+                create[leave] = True
+        if create.any():
+            pos = self.positions()
+            idx = np.flatnonzero(create)
+            order = idx[np.argsort(new[idx], kind="stable")]
+            bounds = np.flatnonzero(np.diff(new[order])) + 1
+            for cs in np.split(order, bounds):
+                self._new_body(cs, pos, bool(fixed_new[cs[0]]))
         self.kicks.clear()
         self.spins.clear()
         self.labels = new
 
-    def _read_bodies(self) -> None:
+    def _new_body(self, cs: np.ndarray, pos: np.ndarray, fixed: bool) -> None:
+        m = self.mass[cs]
+        com = (m[:, None] * pos[cs]).sum(0) / m.sum()
+        c0 = cs[0]
+        if fixed:
+            lin, ang = np.zeros(3), np.zeros(3)
+        else:
+            # the parent's rigid motion at the new centre of mass (all chunks of cs shared one parent)
+            lin = self.v[c0] + np.cross(self.w[c0], com - self.com[c0])
+            ang = self.w[c0].copy()
+            kicked = [c for c in cs.tolist() if c in self.kicks]
+            if kicked:
+                lin = lin + np.mean([self.kicks[c] for c in kicked], axis=0)
+                ang = ang + np.mean([self.spins[c] for c in kicked], axis=0)
+        b = self.engine.add_body(cs, self.t[c0], self.q[c0], lin, ang, fixed, bool(self.ghost[cs].all()))
+        self.body_chunks[b] = cs
+        self.body_fixed[b] = fixed
+        self.chunk_body[cs] = b
+        self.v[cs], self.w[cs], self.com[cs] = lin, ang, com
+
+    def _sync(self) -> None:
+        """Read the moving bodies' state from the engine (after it stepped)."""
+        if not self._stale:
+            return
+        self._stale = False
         moving = [b for b, f in self.body_fixed.items() if not f]
         if not moving:
             return
         t, q = self.engine.poses(moving)
         v, w, com = self.engine.velocities(moving)
-        for k, b in enumerate(moving):
-            cs = self.body_chunks[b]
-            self.t[cs], self.q[cs], self.v[cs], self.w[cs], self.com[cs] = t[k], q[k], v[k], w[k], com[k]
+        row = np.full(max(self.body_chunks) + 1, -1)
+        row[moving] = np.arange(len(moving))
+        r = row[self.chunk_body]
+        m = r >= 0
+        r = r[m]
+        self.t[m], self.q[m], self.v[m], self.w[m], self.com[m] = t[r], q[r], v[r], w[r], com[r]
 
     # --- breaking -------------------------------------------------------------------------------------------------
     def _break(self, bonds: np.ndarray, why_strength: np.ndarray | None = None) -> None:
         bonds = bonds[self.glue.intact[bonds]]
         if not len(bonds):
             return
+        self._sync()
         self.glue.intact[bonds] = False
         p = self.glue.pairs[bonds]
         pos = self.positions()
@@ -257,12 +287,13 @@ class RigidSim:
         self._contact_load[:] = 0.0
         for _ in range(self.substeps):
             self.engine.step()
+            self._stale = True
             self.time_s += self.dt
-            self._read_bodies()
             before = self.glue.broken
             self._contacts_step()
             if self.glue.broken != before:
                 self._recluster()
+        self._sync()
         for _ in range(4):  # let a failure cascade through the standing structure within the frame
             if not self._static_check():
                 break

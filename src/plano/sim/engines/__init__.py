@@ -39,6 +39,9 @@ class Engine(Protocol):
 
     def remove_body(self, body: int) -> None: ...
 
+    def remove_chunks(self, body: int, chunks: np.ndarray) -> None:
+        """Take ``chunks`` out of ``body`` (its mass and centre of mass follow)."""
+
     def step(self) -> None: ...
 
     def poses(self, bodies: list[int]) -> tuple[np.ndarray, np.ndarray]:

@@ -34,7 +34,11 @@ class RapierEngine:
         self.rest = np.zeros((0, 3))
         self.thresholds = np.zeros(0)
         self.bodies: dict[int, object] = {}
+        self.collider: dict[int, object] = {}
         self._next = 0
+        # the ground (z = 0) as a half-space: exact and cheap, whatever the scene's ground part looks like
+        ground = rp.Collider.halfspace((0.0, 0.0, 1.0), friction=FRICTION, restitution=RESTITUTION)
+        self.world.add_body(rp.RigidBody.fixed(), [ground.user_data(STATIC_DATA).collision_groups(_groups(STATIC, 7))])
 
     def add_static(self, vertices: np.ndarray) -> None:
         col = rp.Collider.convex_hull(np.asarray(vertices, np.float64), friction=FRICTION, restitution=RESTITUTION)
@@ -69,6 +73,9 @@ class RapierEngine:
                  .can_sleep(len(chunks) < 2))
         b = b.position(rp.Isometry3(tuple(map(float, translation)), q))
         h = self.world.add_body(b, cols)
+        cs = self.world.colliders
+        for ch in self.world.rigid_bodies[h].colliders:
+            self.collider[cs[ch].user_data] = ch
         bid = self._next
         self._next += 1
         self.bodies[bid] = h
@@ -76,7 +83,13 @@ class RapierEngine:
 
     def remove_body(self, body: int) -> None:
         h = self.bodies.pop(body)
+        for ch in self.world.rigid_bodies[h].colliders:
+            del self.collider[self.world.colliders[ch].user_data]
         self.world.remove_body(h)
+
+    def remove_chunks(self, body: int, chunks) -> None:
+        for c in chunks:
+            self.world.remove_collider(self.collider.pop(int(c)))
 
     def step(self) -> None:
         self.world.step()
