@@ -28,8 +28,9 @@ from plano.scene.model import Scene
 from plano.sim.fracture import Fracture
 
 G = 9.81
-DESIGN_FACTOR = 1.6
-"""Intact-building safety factor on static loads (Eurocode dead-load factor is 1.35; columns more)."""
+DESIGN_FACTOR = 2.0
+"""Intact-building safety factor on static loads: codes ask for 1.35 on dead load and, against progressive
+collapse, that the loss of one support be carried by the others (GSA guidelines use a dynamic factor of 2)."""
 COMPRESSION_FACTOR = 10.0
 """Concrete carries about ten times more in compression than in tension."""
 TOUCH_M = 0.02
@@ -127,18 +128,24 @@ def build_glue(fr: Fracture, scene: Scene) -> Glue:
     return glue
 
 
-def static_demand(glue: Glue, mass_kg: np.ndarray, positions: np.ndarray, extra_n: np.ndarray | None = None) -> np.ndarray:
+def static_demand(glue: Glue, mass_kg: np.ndarray, positions: np.ndarray, extra_n: np.ndarray | None = None,
+                  supports: np.ndarray | None = None) -> np.ndarray:
     """(B,) equivalent tensile force on each intact bond from the weight (plus ``extra_n`` (C,) downward
-    contact loads, N) that flows through it to the anchors; 0 for bonds of clusters without an anchor."""
+    contact loads, N) that flows through it to the anchors (and ``supports`` (C,) bool: chunks resting on
+    something); 0 for bonds of clusters with neither."""
     C = glue.n_chunks
     ok = np.flatnonzero(glue.intact)
     p = glue.pairs[ok]
     root = C
-    anc = np.flatnonzero(glue.anchored)
+    anc = np.flatnonzero(glue.anchored if supports is None else glue.anchored | supports)
     rows = np.r_[p[:, 0], np.full(len(anc), root)]
     cols = np.r_[p[:, 1], anc]
-    g = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(C + 1, C + 1)).tocsr()
-    dist = dijkstra(g, directed=False, unweighted=True, indices=root)[:C]
+    # load follows stiff paths: the "distance" of a bond is its length over its area (a resistance), so the
+    # weight goes down columns and slabs rather than through the small contacts of a facade panel
+    length = np.linalg.norm(positions[p[:, 0]] - positions[p[:, 1]], axis=1)
+    res = np.r_[length / np.maximum(glue.area_m2[ok], 1e-4) + 1e-6, np.full(len(anc), 1e-6)]
+    g = coo_matrix((res, (rows, cols)), shape=(C + 1, C + 1)).tocsr()
+    dist = dijkstra(g, directed=False, indices=root)[:C]
     demand = np.zeros(glue.count)
     if not np.isfinite(dist).any():
         return demand

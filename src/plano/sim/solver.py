@@ -68,6 +68,7 @@ class RigidSim:
         self.time_s = 0.0
         self._events: list[Events] = []
         self._contact_load = np.zeros(self.C)
+        self._support = np.zeros(self.C, bool)
         self._stale = False
         self._recluster()
 
@@ -235,6 +236,11 @@ class RigidSim:
         # downward loads on standing chunks (for the static check) and impacts (for the effects)
         fz = np.r_[np.abs(f[:, 2]), np.abs(f[:, 2])][ok]
         np.maximum.at(self._contact_load, chunk, fz)
+        # a chunk touching the ground or a chunk below it rests on it: a support for its cluster's weight
+        other = np.r_[b, a][ok]
+        z = self.positions()[:, 2]
+        below = (other == GROUND) | (z[np.maximum(other, 0)] < z[chunk] - 0.05)
+        self._support[chunk[below]] = True
         speed = np.linalg.norm(self.v[chunk] + np.cross(self.w[chunk], self.positions()[chunk] - self.com[chunk]), axis=1)
         hit = speed > IMPACT_SPEED_M_S
         if hit.any():
@@ -248,17 +254,25 @@ class RigidSim:
                                        self.fr.chunks.material_ids[cs].astype(np.int32)))
 
     def _static_check(self) -> bool:
+        """Standing clusters carry their weight and what rests on them down to the ground; a free cluster that
+        came to rest on something carries its own weight to what it rests on (an overhang breaks off)."""
         glue = self.glue
         fixed_chunks = np.zeros(self.C, bool)
+        glued = np.zeros(self.C, bool)
         for b, f in self.body_fixed.items():
+            cs = self.body_chunks[b]
             if f:
-                fixed_chunks[self.body_chunks[b]] = True
-        if not fixed_chunks.any():
+                fixed_chunks[cs] = True
+            elif len(cs) > 1:
+                glued[cs] = True
+        supports = glued & self._support
+        if not fixed_chunks.any() and not supports.any():
             return False
-        demand = static_demand(glue, self.mass, self.positions(), np.where(fixed_chunks, self._contact_load, 0.0))
+        demand = static_demand(glue, self.mass, self.positions(), np.where(fixed_chunks, self._contact_load, 0.0),
+                               supports)
         over = np.flatnonzero(glue.intact & (demand > glue.capacity_n))
         self._break(over)
-        toppled = self._balance(fixed_chunks)
+        toppled = self._balance(fixed_chunks) if fixed_chunks.any() else False
         return len(over) > 0 or toppled
 
     def _balance(self, fixed_chunks: np.ndarray) -> bool:
@@ -285,6 +299,7 @@ class RigidSim:
         for ch in charges:
             self.fire(ch)
         self._contact_load[:] = 0.0
+        self._support[:] = False
         for _ in range(self.substeps):
             self.engine.step()
             self._stale = True
@@ -294,9 +309,7 @@ class RigidSim:
             if self.glue.broken != before:
                 self._recluster()
         self._sync()
-        for _ in range(4):  # let a failure cascade through the standing structure within the frame
-            if not self._static_check():
-                break
+        if self._static_check():  # one round a frame: a failure spreads through the structure over time
             self._recluster()
         self.time_s = frame_end
         ev = Events.concat(self._events)
