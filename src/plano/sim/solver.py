@@ -22,6 +22,10 @@ FATIGUE_S = 0.12
 """A bond held at its full strength for this long breaks (impulses accumulate: Chaos-style strain); loads
 below ``FATIGUE_FLOOR`` of its strength do no harm."""
 FATIGUE_FLOOR = 0.35
+SETTLE_S = 0.3
+HELD_FRACTION = 0.3
+"""A free cluster older than SETTLE_S whose supports push up with more than HELD_FRACTION of its weight is
+held up by them (not falling): its own weight then loads its bonds towards those supports."""
 
 
 def quat_to_matrix(q: np.ndarray) -> np.ndarray:
@@ -54,6 +58,7 @@ class RigidSim:
         self.chunk_body = np.full(self.C, -1, np.int64)
         self.body_chunks: dict[int, np.ndarray] = {}
         self.body_fixed: dict[int, bool] = {}
+        self.body_born: dict[int, float] = {}
         self.t = np.zeros((self.C, 3))  # each chunk's body translation
         self.q = np.tile([0.0, 0.0, 0.0, 1.0], (self.C, 1))  # each chunk's body rotation
         self.v = np.zeros((self.C, 3))
@@ -153,6 +158,7 @@ class RigidSim:
         b = self.engine.add_body(cs, self.t[c0], self.q[c0], lin, ang, fixed, bool(self.ghost[cs].all()))
         self.body_chunks[b] = cs
         self.body_fixed[b] = fixed
+        self.body_born[b] = self.time_s
         self.chunk_body[cs] = b
         self.v[cs], self.w[cs], self.com[cs] = lin, ang, com
 
@@ -263,8 +269,10 @@ class RigidSim:
             cs = self.body_chunks[b]
             if f:
                 fixed_chunks[cs] = True
-            elif len(cs) > 1:
-                glued[cs] = True
+            elif len(cs) > 1 and self.time_s - self.body_born[b] > SETTLE_S:
+                held = self._contact_load[cs][self._support[cs]].sum()
+                if held > HELD_FRACTION * self.mass[cs].sum() * G:
+                    glued[cs] = True  # held up by what it rests on: it carries its weight to it
         supports = glued & self._support
         if not fixed_chunks.any() and not supports.any():
             return False
