@@ -32,6 +32,8 @@ class RapierEngine:
         # stiffer contacts than the defaults (30 Hz, 60 Hz with static bodies): piles of concrete sink less
         ip.contact_softness = rp.SpringCoefficients(60.0, 10.0)
         ip.static_contact_softness = rp.SpringCoefficients(150.0, 10.0)
+        # speculative contacts 10 cm ahead (default 2 mm): a piece falling at 10 m/s moves 10 cm a step
+        ip.normalized_prediction_distance = 0.1
         self.events = rp.ChannelEventCollector()
         self.world.event_handler = self.events
         self.shapes: list = []
