@@ -92,3 +92,14 @@ def test_cutting_a_column_overloads_the_slab_it_held():
     g.intact[cut] = False
     after = static_demand(g, fr.chunks.mass_kg, fr.chunks.rest_position)
     assert (after / g.capacity_n).max() > (before / g.capacity_n).max()
+
+
+def test_a_building_on_a_static_plinth_is_anchored_to_it():
+    plinth = box("hero/foundation/plinth", (-1, -1, 0), (3, 3, 1.0), group="foundation", dynamic=False)
+    cols = [box(f"hero/column/c{i}", (2 * i, 0, 1.0), (2 * i + 0.5, 0.5, 4.0), "column", floor=0) for i in range(2)]
+    slab = box("hero/slab/s", (0, 0, 4.0), (2.5, 0.5, 4.3), "slab", floor=0)
+    sc = scene_from([plinth, *cols, slab, ground()])
+    fr = fracture_scene(sc, 0, np.zeros(3), 3.0, 20)
+    g = build_glue(fr, sc)
+    on_plinth = fr.bounds[:, 0, 2] < 1.01
+    assert on_plinth.any() and np.all(g.anchored == on_plinth)

@@ -36,7 +36,7 @@ COMPRESSION_FACTOR = 10.0
 TOUCH_M = 0.02
 """Chunks of different parts closer than this are glued."""
 ANCHOR_Z_M = 0.05
-"""Chunks whose bottom is this close to the ground (z = 0) are anchored to it."""
+"""Chunks whose bottom is this close to the ground (z = 0), or that stand on a static part, are anchored."""
 
 
 @dataclass
@@ -122,6 +122,14 @@ def build_glue(fr: Fracture, scene: Scene) -> Glue:
     # section depth: horizontal width of a bearing bond, the smaller chunk height of a side bond
     depth = np.where(vertical, np.sqrt(area), np.minimum(ext[pairs[:, 0], 2], ext[pairs[:, 1], 2]))
     anchored = fr.bounds[:, 0, 2] < ANCHOR_Z_M
+    # a chunk standing on a static part (a plinth, a podium, the street) is anchored to it too
+    for part in scene.parts:
+        if part.dynamic:
+            continue
+        lo, hi = part.bounds
+        touch = ((fr.bounds[:, 0] <= hi + TOUCH_M).all(axis=1) & (fr.bounds[:, 1] >= lo - TOUCH_M).all(axis=1)
+                 & (fr.bounds[:, 0, 2] >= hi[2] - TOUCH_M))
+        anchored |= touch
     glue = Glue(pairs, area, s * area, normal, np.maximum(depth, 0.05), np.ones(len(pairs), bool), anchored, ch.count)
     demand = static_demand(glue, ch.mass_kg, pos)
     glue.capacity_n = np.maximum(glue.capacity_n, DESIGN_FACTOR * demand)
