@@ -47,7 +47,14 @@ class RapierEngine:
         self.world.add_body(rp.RigidBody.fixed(), [ground.user_data(STATIC_DATA).collision_groups(_groups(STATIC, 7))])
 
     def add_static(self, vertices: np.ndarray) -> None:
-        col = rp.Collider.convex_hull(np.asarray(vertices, np.float64), friction=FRICTION, restitution=RESTITUTION)
+        v = np.asarray(vertices, np.float64)
+        try:
+            col = rp.Collider.convex_hull(v, friction=FRICTION, restitution=RESTITUTION)
+        except rp.MeshConversionError:  # flat (a road marking, a sign): its box, at least 1 cm thick
+            lo, hi = v.min(axis=0), v.max(axis=0)
+            half = np.maximum((hi - lo) / 2.0, 0.005)
+            col = rp.Collider.cuboid(*map(float, half), friction=FRICTION, restitution=RESTITUTION).translation(
+                tuple(map(float, (lo + hi) / 2.0)))
         self.world.add_body(rp.RigidBody.fixed(), [col.user_data(STATIC_DATA).collision_groups(_groups(STATIC, 7))])
 
     def set_chunks(self, local_vertices, rest_position, thresholds_n, density_kg_m3) -> None:
