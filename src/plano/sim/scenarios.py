@@ -7,8 +7,8 @@ follows (the upper floors falling, slabs pancaking, the building tipping over) c
   the way up) fails at ``start_s``.
 - ``partial_collapse``: ``region`` ``top_floors`` (the supports of a floor a quarter from the top fail) or
   ``corner`` (the supports of one corner fail over two floors); ``whole`` behaves like ``collapse``.
-- ``topple``: the supports on one side of ``start_floor`` (default the ground floor) fail; the building
-  leans over the side that still stands.
+- ``topple``: the supports on one side of ``start_floor`` (default the ground floor) fail and the base's
+  hold on the ground gives: the building pivots over the side that still stands.
 - ``implosion``: timed charges: the core first, then the inner columns, then the perimeter, on the lower
   floors and every third floor above, 0.15 s apart, the debris thrown inwards.
 - ``none``: nothing is triggered.
@@ -29,12 +29,15 @@ SUPPORT_GROUPS = ("column", "core", "wall", "stair", "facade", "window", "founda
 @dataclass(frozen=True)
 class Charge:
     """At ``time_s`` every bond of the parts ``parts`` (indices into Scene.parts) breaks and their chunks are
-    thrown at ``speed_m_s`` away from (or towards, if ``inward``) the building's vertical axis."""
+    thrown at ``speed_m_s`` away from (or towards, if ``inward``) the building's vertical axis.
+    ``release``: also cut the building from the ground: what still stands pivots on what is left of its base."""
 
     time_s: float
     parts: tuple[int, ...]
     speed_m_s: float = 6.0
     inward: bool = False
+    release: bool = False
+    """Also cut the building from the ground: what still stands pivots on what is left of its base."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def plan_scenario(scene: Scene, spec: ShotSpec) -> Scenario:
         cut = lo[0] + 0.62 * size[0]
         parts = _supports(scene, {f, f + 1}, lambda c: c[0] < cut)
         focus = np.array([lo[0] + 0.3 * size[0], mid[1], _floor_z(scene, f)])
-        return Scenario(kind, focus, 2.0 * scene.floor_height_m, (Charge(t0, parts, speed_m_s=4.0),))
+        return Scenario(kind, focus, 2.0 * scene.floor_height_m, (Charge(t0, parts, speed_m_s=4.0, release=True),))
     if kind == "implosion":
         charges = []
         inner = lambda c: abs(c[0] - mid[0]) < 0.3 * size[0] and abs(c[1] - mid[1]) < 0.3 * size[1]  # noqa: E731

@@ -24,8 +24,10 @@ below ``FATIGUE_FLOOR`` of its strength do no harm."""
 FATIGUE_FLOOR = 0.35
 SETTLE_S = 0.3
 HELD_FRACTION = 0.3
+SETTLE_RAD_S = 0.15
 """A free cluster older than SETTLE_S whose supports push up with more than HELD_FRACTION of its weight is
-held up by them (not falling): its own weight then loads its bonds towards those supports."""
+held up by them (not falling) and turning slower than SETTLE_RAD_S (not tipping over): its own weight then
+loads its bonds towards those supports."""
 
 
 def quat_to_matrix(q: np.ndarray) -> np.ndarray:
@@ -180,7 +182,7 @@ class RigidSim:
         self.t[m], self.q[m], self.v[m], self.w[m], self.com[m] = t[r], q[r], v[r], w[r], com[r]
 
     # --- breaking -------------------------------------------------------------------------------------------------
-    def _break(self, bonds: np.ndarray, why_strength: np.ndarray | None = None) -> None:
+    def _break(self, bonds: np.ndarray) -> None:
         bonds = bonds[self.glue.intact[bonds]]
         if not len(bonds):
             return
@@ -205,6 +207,8 @@ class RigidSim:
         sel = np.isin(self.glue.pairs, chunks).any(axis=1)
         self._break(np.flatnonzero(sel))
         self.glue.anchored[chunks] = False
+        if charge.release:
+            self.glue.anchored[:] = False
         self.ghost[chunks] = True
         axis = 0.5 * (self.scene.hero_bounds[0] + self.scene.hero_bounds[1])
         pos = self.positions()[chunks]
@@ -271,7 +275,8 @@ class RigidSim:
                 fixed_chunks[cs] = True
             elif len(cs) > 1 and self.time_s - self.body_born[b] > SETTLE_S:
                 held = self._contact_load[cs][self._support[cs]].sum()
-                if held > HELD_FRACTION * self.mass[cs].sum() * G:
+                turning = np.linalg.norm(self.w[cs[0]]) > SETTLE_RAD_S  # tipping over: not resting yet
+                if held > HELD_FRACTION * self.mass[cs].sum() * G and not turning:
                     glued[cs] = True  # held up by what it rests on: it carries its weight to it
         supports = glued & self._support
         if not fixed_chunks.any() and not supports.any():
