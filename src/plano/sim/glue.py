@@ -11,7 +11,8 @@ Loads on bonds, compared with ``capacity_n`` (material bond strength x contact a
   down in proportion to their area, and a side bond (in a slab or beam) also carries the bending moment of the
   load's horizontal lever arm (tension ``6 M / depth``). Vertical (bearing) bonds carry the load in
   compression, ten times stronger than in tension.
-- dynamic: a contact force the engine reports on a chunk loads that chunk's bonds, and 60% of it the next ones.
+- dynamic: a contact force the engine reports on a chunk loads that chunk's bonds (a bearing bond takes its
+  vertical part in compression), and 60% of it the next ones.
 Buildings are designed to carry their own weight: a bond's capacity is at least ``DESIGN_FACTOR`` times its
 load in the intact building, so the intact building stands and a removed support overloads its neighbours.
 """
@@ -190,15 +191,21 @@ def static_demand(glue: Glue, mass_kg: np.ndarray, positions: np.ndarray, extra_
 
 
 def contact_demand(glue: Glue, chunk: np.ndarray, force_n: np.ndarray, carry: float = 0.6) -> np.ndarray:
-    """(B,) load on bonds from contact forces ``force_n`` (K,) on chunks ``chunk`` (K,): the force on a chunk
+    """(B,) load on bonds from contact forces ``force_n`` (K, 3) on chunks ``chunk`` (K,): the force on a chunk
     passes through each of its intact bonds (it is what holds the chunk), and ``carry`` of it through the bonds
-    one step further."""
+    one step further. A vertical (bearing) bond takes the vertical part of the force in compression, ten times
+    stronger than in tension or shear."""
     C = glue.n_chunks
-    f = np.zeros(C)
-    np.add.at(f, chunk, force_n)
+    f = np.asarray(force_n, float).reshape(-1, 3)
+    fh = np.zeros(C)
+    fz = np.zeros(C)
+    np.add.at(fh, chunk, np.linalg.norm(f[:, :2], axis=1))
+    np.add.at(fz, chunk, np.abs(f[:, 2]))
     p = glue.pairs
     live = glue.intact
-    d = np.where(live, np.maximum(f[p[:, 0]], f[p[:, 1]]), 0.0)
+    vertical = np.abs(glue.normal[:, 2]) > 0.7
+    load = lambda c: np.where(vertical, fh[c] + fz[c] / COMPRESSION_FACTOR, fh[c] + fz[c])  # noqa: E731
+    d = np.where(live, np.maximum(load(p[:, 0]), load(p[:, 1])), 0.0)
     recv = np.zeros(C)
     np.maximum.at(recv, p[live, 0], d[live])
     np.maximum.at(recv, p[live, 1], d[live])

@@ -238,7 +238,7 @@ class RigidSim:
         fm = np.r_[mag, mag]
         ok = both != GROUND
         chunk, force = both[ok], fm[ok]
-        demand = contact_demand(self.glue, chunk, force)
+        demand = contact_demand(self.glue, chunk, np.r_[f, f][ok])
         ratio = demand / self.glue.capacity_n
         self.damage += np.clip(ratio - FATIGUE_FLOOR, 0.0, None) * self.dt / FATIGUE_S
         over = np.flatnonzero(self.glue.intact & ((ratio > 1.0) | (self.damage >= 1.0)))
