@@ -52,7 +52,9 @@ class RigidSim:
         self.rest = ch.rest_position
         self.glass = np.isin(ch.material_ids, list(glass_ids))
         for p in scene.parts:
-            if not p.dynamic:
+            # the engine's ground fills z <= 0; a static part entirely below it (the street's slab) would only
+            # push pieces that sank into it further down, out through its bottom face
+            if not p.dynamic and p.bounds[1, 2] > 0.01:
                 engine.add_static(p.vertices)
         dens = self.mass / np.maximum(fracture.volumes_m3, 1e-12)
         engine.set_chunks([ch.chunk_vertices(c) for c in range(self.C)], self.rest, self._thresholds(), dens)

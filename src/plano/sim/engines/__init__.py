@@ -25,7 +25,8 @@ class Engine(Protocol):
     name: str
 
     def add_static(self, vertices: np.ndarray) -> None:
-        """A fixed convex collider (ground, context building) from its world vertices (N, 3)."""
+        """A fixed convex collider (a plinth, a context building) from its world vertices (N, 3). The ground
+        itself (everything below z = 0) is always there."""
 
     def set_chunks(self, local_vertices: list[np.ndarray], rest_position: np.ndarray, thresholds_n: np.ndarray,
                    density_kg_m3: np.ndarray) -> None:

@@ -12,6 +12,8 @@ RESTITUTION = 0.1
 LINEAR_DAMPING = 0.05
 ANGULAR_DAMPING = 0.4
 STATIC_DATA = 2**31
+GROUND_HALF_M = 3000.0
+GROUND_DEPTH_M = 100.0
 CHUNK, STATIC, GHOST = 1, 2, 4
 """Collision groups: chunks hit chunks and static colliders; ghosts (supports blown out by a charge) only hit
 static colliders (the ground), so a pulverised column does not hold up the floors above it."""
@@ -42,8 +44,10 @@ class RapierEngine:
         self.bodies: dict[int, object] = {}
         self.collider: dict[int, object] = {}
         self._next = 0
-        # the ground (z = 0) as a half-space: exact and cheap, whatever the scene's ground part looks like
-        ground = rp.Collider.halfspace((0.0, 0.0, 1.0), friction=FRICTION, restitution=RESTITUTION)
+        # the ground (z = 0) as a deep box: pieces pressed into it are pushed back up through its top face
+        # (a half-space lets heavy plates standing on edge sink; a thin street slab pushes them out below)
+        ground = rp.Collider.cuboid(GROUND_HALF_M, GROUND_HALF_M, GROUND_DEPTH_M / 2.0, friction=FRICTION,
+                                    restitution=RESTITUTION).translation((0.0, 0.0, -GROUND_DEPTH_M / 2.0))
         self.world.add_body(rp.RigidBody.fixed(), [ground.user_data(STATIC_DATA).collision_groups(_groups(STATIC, 7))])
 
     def add_static(self, vertices: np.ndarray) -> None:
