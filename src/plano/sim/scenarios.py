@@ -1,0 +1,117 @@
+"""Scenarios from the spec's action: where and when the building's supports fail.
+
+A scenario only breaks bonds and throws out the supports it destroys (charges), at its place and time; what
+follows (the upper floors falling, slabs pancaking, the building tipping over) comes from the physics.
+
+- ``collapse``: progressive (pancake) collapse: every support of ``start_floor`` (default about a third of
+  the way up) fails at ``start_s``.
+- ``partial_collapse``: ``region`` ``top_floors`` (the supports of a floor a quarter from the top fail) or
+  ``corner`` (the supports of one corner fail over two floors); ``whole`` behaves like ``collapse``.
+- ``topple``: the supports on one side of ``start_floor`` (default the ground floor) fail and the base's
+  hold on the ground gives: the building pivots over the side that still stands.
+- ``implosion``: timed charges: the core first, then the inner columns, then the perimeter, on the lower
+  floors and every third floor above, 0.15 s apart, the debris thrown inwards.
+- ``none``: nothing is triggered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from plano.scene.model import Scene
+from plano.spec.model import ShotSpec
+
+SUPPORT_GROUPS = ("column", "core", "wall", "stair", "facade", "window", "foundation", "beam")
+
+
+@dataclass(frozen=True)
+class Charge:
+    """At ``time_s`` every bond of the parts ``parts`` (indices into Scene.parts) breaks and their chunks are
+    thrown at ``speed_m_s`` away from (or towards, if ``inward``) the building's vertical axis.
+    ``release``: also cut the building from the ground: what still stands pivots on what is left of its base."""
+
+    time_s: float
+    parts: tuple[int, ...]
+    speed_m_s: float = 6.0
+    inward: bool = False
+    release: bool = False
+    """Also cut the building from the ground: what still stands pivots on what is left of its base."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    kind: str
+    focus: np.ndarray
+    """(3,) where the collapse starts: fracture is finest around it."""
+    focus_radius_m: float
+    charges: tuple[Charge, ...]
+
+
+def _floor_z(scene: Scene, floor: int) -> float:
+    return float(scene.hero_bounds[0, 2] + (floor + 0.5) * scene.floor_height_m)
+
+
+def _supports(scene: Scene, floors: set[int], where=None) -> tuple[int, ...]:
+    out = []
+    for i, p in enumerate(scene.parts):
+        if not p.dynamic or p.group not in SUPPORT_GROUPS or p.floor not in floors:
+            continue
+        if where is not None and not where(p.centroid):
+            continue
+        out.append(i)
+    return tuple(out)
+
+
+def plan_scenario(scene: Scene, spec: ShotSpec) -> Scenario:
+    """The scenario for ``spec.action`` in ``scene``."""
+    a = spec.action
+    t0 = a.start_s
+    n = max(scene.storeys, 1)
+    lo, hi = scene.hero_bounds
+    mid = 0.5 * (lo + hi)
+    size = hi - lo
+    kind, region = a.kind, a.region
+    if kind == "partial_collapse" and region == "whole":
+        kind = "collapse"
+    if kind == "none":
+        return Scenario("none", mid, float(np.max(size)), ())
+    if kind == "collapse":
+        f = a.start_floor if a.start_floor is not None else max(1, round(0.3 * n))
+        f = min(f, n - 1)
+        focus = np.array([mid[0], mid[1], _floor_z(scene, f)])
+        return Scenario(kind, focus, 2.5 * scene.floor_height_m, (Charge(t0, _supports(scene, {f})),))
+    if kind == "partial_collapse" and region == "top_floors":
+        f = a.start_floor if a.start_floor is not None else max(1, n - max(2, n // 4))
+        f = min(f, n - 1)
+        focus = np.array([mid[0], mid[1], _floor_z(scene, f)])
+        return Scenario(kind, focus, 2.0 * scene.floor_height_m, (Charge(t0, _supports(scene, {f})),))
+    if kind == "partial_collapse":  # corner
+        f = a.start_floor if a.start_floor is not None else 0
+        cx, cy = lo[0] + 0.3 * size[0], lo[1] + 0.35 * size[1]
+        parts = _supports(scene, {f, f + 1}, lambda c: c[0] < cx and c[1] < cy)
+        focus = np.array([lo[0] + 0.15 * size[0], lo[1] + 0.15 * size[1], _floor_z(scene, f + 1)])
+        return Scenario(kind, focus, 0.4 * float(np.max(size[:2])), (Charge(t0, parts),))
+    if kind == "topple":
+        f = a.start_floor if a.start_floor is not None else 0
+        cut = lo[0] + 0.62 * size[0]
+        parts = _supports(scene, {f, f + 1}, lambda c: c[0] < cut)
+        focus = np.array([lo[0] + 0.3 * size[0], mid[1], _floor_z(scene, f)])
+        return Scenario(kind, focus, 2.0 * scene.floor_height_m, (Charge(t0, parts, speed_m_s=4.0, release=True),))
+    if kind == "implosion":
+        charges = []
+        inner = lambda c: abs(c[0] - mid[0]) < 0.3 * size[0] and abs(c[1] - mid[1]) < 0.3 * size[1]  # noqa: E731
+        floors = {0, 1} | set(range(3, n, 3))
+        core = tuple(i for i in _supports(scene, floors) if scene.parts[i].group == "core")
+        charges.append(Charge(t0, core, 3.0, inward=True))
+        charges.append(Charge(t0 + 0.15, tuple(i for i in _supports(scene, floors, inner) if i not in core), 4.0, True))
+        outer = tuple(i for i in _supports(scene, floors) if i not in core and not inner(scene.parts[i].centroid))
+        by_floor: dict[int, list[int]] = {}
+        for i in outer:
+            by_floor.setdefault(scene.parts[i].floor, []).append(i)
+        for k, fl in enumerate(sorted(by_floor)):
+            charges.append(Charge(t0 + 0.3 + 0.15 * k, tuple(by_floor[fl]), 5.0, inward=True))
+        focus = np.array([mid[0], mid[1], _floor_z(scene, 1)])
+        return Scenario(kind, focus, 3.0 * scene.floor_height_m, tuple(c for c in charges if c.parts))
+    raise ValueError(f"unknown action kind {kind!r}")
