@@ -91,6 +91,6 @@ class EffectsConfig:
     paper_chord_m: tuple[float, float] = (0.18, 0.30)
     max_debris: int = 80_000
     max_papers: int = 20_000
-    max_dust_particles: int = 900_000
-    """Live dust particles at most (a safety net against event floods; the reference shot has ~400 k)."""
+    max_dust_particles: int = 250_000
+    """Live dust particles at most (caps the cache at about 3 MB a frame; the grid, not the particles, carries the dust to the renderer)."""
     max_particles: int = 2_000_000
