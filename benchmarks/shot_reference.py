@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from plano.deliver.machine import cpu_model
+
 REFERENCE_PROMPT = (
     "cinematic ultra-wide shot of a 1960s brutalist government building in Buenos Aires, the entire structure "
     "begins to collapse into a cloud of dust and debris, realistic physics, smoke plumes billow into the sky, "
@@ -32,16 +34,6 @@ TARGET_S = 180.0
 STAGES = ("spec", "scene", "sim", "render", "deliver")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 BEGIN, END = "<!-- shot_reference:begin -->", "<!-- shot_reference:end -->"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def run(quality: str, shots_dir: Path, spec_file: Path | None = None) -> tuple[float, Path]:

@@ -37,7 +37,7 @@ def engine_versions() -> dict[str, str]:
     return out
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.lower().startswith("model name"):
@@ -57,10 +57,10 @@ def _memory_gib() -> float | None:
 def machine_info() -> dict[str, object]:
     mem = _memory_gib()
     cores = os.cpu_count() or 1
-    desc = f"{_cpu_model()}, {cores} logical cores" + (f", {mem:.0f} GiB RAM" if mem else "")
+    desc = f"{cpu_model()}, {cores} logical cores" + (f", {mem:.0f} GiB RAM" if mem else "")
     return {
         "description": desc,
-        "cpu": _cpu_model(),
+        "cpu": cpu_model(),
         "cores": cores,
         "memory_gib": round(mem, 1) if mem else None,
         "platform": platform.platform(),

@@ -25,7 +25,7 @@ from plano.errors import PlanoError
 from plano.opengl import headless_context
 from plano.render import geometry as geo
 from plano.render.quality import RenderSettings
-from plano.scene.model import Scene
+from plano.scene.model import Scene, look_at
 from plano.sim.model import Chunks, DustGrid, Particles
 
 PASS_NAMES = ("beauty", "alpha", "depth", "normal", "object_id", "material_id", "motion", "dust")
@@ -56,18 +56,6 @@ def _set(prog, name: str, value) -> None:
 def _mat(m: np.ndarray) -> np.ndarray:
     """Row-major numpy (4, 4) -> column-major bytes order for GL."""
     return np.ascontiguousarray(np.asarray(m, np.float64).T, np.float32)
-
-
-def _look_at(eye, target, up) -> np.ndarray:
-    f = target - eye
-    f = f / np.linalg.norm(f)
-    s = np.cross(f, up)
-    s = s / np.linalg.norm(s)
-    u = np.cross(s, f)
-    m = np.eye(4)
-    m[0, :3], m[1, :3], m[2, :3] = s, u, -f
-    m[:3, 3] = -m[:3, :3] @ eye
-    return m
 
 
 def _ortho(l, r, b, t, n, f) -> np.ndarray:
@@ -266,7 +254,7 @@ class Renderer:
         centre = (lo + hi) / 2
         radius = np.linalg.norm(hi - lo) / 2
         up = np.array([0.0, 0.0, 1.0]) if abs(sun[2]) < 0.99 else np.array([0.0, 1.0, 0.0])
-        view = _look_at(centre + sun * radius * 2, centre, up)
+        view = look_at(centre + sun * radius * 2, centre, up)
         corners = np.array([[x, y, z, 1.0] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
         lc = corners @ view.T
         x0, y0 = lc[:, 0].min(), lc[:, 1].min()

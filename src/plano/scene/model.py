@@ -82,6 +82,19 @@ class Part:
         return (vol[:, None] * v.sum(axis=1) / 4.0).sum(axis=0) / total
 
 
+def look_at(eye: np.ndarray, target: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """(4, 4) world -> view matrix of an eye looking at ``target`` (OpenGL: looks down -Z, Y up)."""
+    f = target - eye
+    f = f / np.linalg.norm(f)
+    s = np.cross(f, up)
+    s = s / np.linalg.norm(s)
+    u = np.cross(s, f)
+    m = np.eye(4)
+    m[0, :3], m[1, :3], m[2, :3] = s, u, -f
+    m[:3, 3] = -m[:3, :3] @ eye
+    return m
+
+
 @dataclass(frozen=True)
 class CameraRig:
     """The shot camera, sampled once per frame.
@@ -122,16 +135,7 @@ class CameraRig:
 
     def view_matrix(self, i: int) -> np.ndarray:
         """(4, 4) world -> camera (OpenGL convention: camera looks down -Z, Y up), for frame index ``i``."""
-        eye, target, up = self.positions[i], self.targets[i], self.ups[i]
-        f = target - eye
-        f = f / np.linalg.norm(f)
-        s = np.cross(f, up)
-        s = s / np.linalg.norm(s)
-        u = np.cross(s, f)
-        m = np.eye(4)
-        m[0, :3], m[1, :3], m[2, :3] = s, u, -f
-        m[:3, 3] = -m[:3, :3] @ eye
-        return m
+        return look_at(self.positions[i], self.targets[i], self.ups[i])
 
     def vertical_fov(self, i: int) -> float:
         """Radians."""
