@@ -19,7 +19,7 @@ class EffectsConfig:
     """The grid's height, in building heights."""
     min_height_m: float = 30.0
     pressure_iterations: int = 30
-    vorticity: float = 0.6
+    vorticity: float = 1.0
     """Vorticity confinement (billowing); 0 turns it off."""
     dust_settle_s: float = 30.0
     """Time for the suspended dust mass to fall to 1/e (settling out of the air)."""
@@ -27,7 +27,7 @@ class EffectsConfig:
     cool_s: float = 4.0
     """Time for hot air to cool to 1/e: hot dust rises, then stops rising."""
     damping_s: float = 12.0
-    dust_weight: float = 0.3
+    dust_weight: float = 0.8
     """Fraction of the suspended dust's weight the air feels (1: all of it; the cloud then hugs the ground)."""
     expelled_air: float = 0.9
     """Fraction of the building's volume of air pushed out as its mass comes down (the collapse's surge)."""
@@ -49,8 +49,26 @@ class EffectsConfig:
     # dust sources
     dust_fraction: float = 0.0005
     """Dust kg per kg of falling mass that hits the ground (mass = impulse / impact speed)."""
-    break_dust_fraction: float = 5e-8
+    break_dust_fraction: float = 5e-9
     """Dust kg per broken bond, as a fraction of the hero's mass."""
+    impact_dust_speed_m_s: float = 10.0
+    """Chunk-on-chunk impacts make their full dust (twice a break's) at this speed, less as its square below."""
+    crush_dust_fraction: float = 0.0005
+    """Dust kg per kg of falling mass stopped hard (a floor pancaking onto the one below, rubble landing)."""
+    crush_min_speed_m_s: float = 2.5
+    crush_sources: int = 24
+    """Grid sources per frame for the crushed floors' dust (picked among the stopped chunks by mass)."""
+    surge_share: float = 0.8
+    """Part of the crush dust that comes out at the foot of the facade as the ground surge (the rest puffs out of
+    the windows at the crushed floor)."""
+    surge_speed_m_s: float = 16.0
+    surge_height_m: float = 2.0
+    surge_heat_k: float = 15.0
+    puff_speed_m_s: float = 7.0
+    """Speed dust is blown out of the windows at a break or a crushed floor."""
+    puff_heat_k: float = 35.0
+    facade_offset_m: float = 1.5
+    """Dust made inside the building starts this far outside its nearest facade."""
     trail_dust_rate: float = 2.5e-8
     """Dust kg per second shed by each fast-moving chunk in the air, as a fraction of the hero's mass."""
     trail_speed_m_s: float = 6.0
@@ -71,10 +89,10 @@ class EffectsConfig:
     turbulence_m_sqrt_s: float = 0.8
 
     # smoke and fire
-    smoke_sources: int = 3
-    smoke_kg_s: float = 25.0
+    smoke_sources: int = 4
+    smoke_kg_s: float = 60.0
     """Smoke mass per second per source."""
-    smoke_heat_k: float = 220.0
+    smoke_heat_k: float = 300.0
     fire_heat_k: float = 600.0
     smoke_particles_s: float = 240.0
     embers_s: float = 120.0
