@@ -19,7 +19,7 @@ class EffectsConfig:
     """The grid's height, in building heights."""
     min_height_m: float = 30.0
     pressure_iterations: int = 30
-    vorticity: float = 1.0
+    vorticity: float = 0.6
     """Vorticity confinement (billowing); 0 turns it off."""
     dust_settle_s: float = 30.0
     """Time for the suspended dust mass to fall to 1/e (settling out of the air)."""
@@ -27,7 +27,7 @@ class EffectsConfig:
     cool_s: float = 4.0
     """Time for hot air to cool to 1/e: hot dust rises, then stops rising."""
     damping_s: float = 12.0
-    dust_weight: float = 0.8
+    dust_weight: float = 0.5
     """Fraction of the suspended dust's weight the air feels (1: all of it; the cloud then hugs the ground)."""
     expelled_air: float = 0.9
     """Fraction of the building's volume of air pushed out as its mass comes down (the collapse's surge)."""
@@ -82,6 +82,8 @@ class EffectsConfig:
     # dust particles
     dust_particles: int = 300_000
     """Dust particles a full collapse of the hero emits (the particle count follows the dust mass)."""
+    break_particles: float = 2.0
+    """Dust particles per broken bond at least (the puffs out of the facade show in the particles too)."""
     dust_life_s: tuple[float, float] = (8.0, 14.0)
     dust_size_m: tuple[float, float] = (0.3, 0.9)
     dust_grow_m_s: tuple[float, float] = (0.2, 0.6)

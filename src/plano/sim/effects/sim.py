@@ -273,7 +273,11 @@ class EffectsSim:
         if inner.any():  # dust of breaks and impacts inside the building comes out of its facade
             pos[inner], out[inner] = emit.to_facade(pos[inner], self.hero_bounds, cfg.facade_offset_m)
         radii = np.clip(1.0 + 0.1 * speed, 1.0, 4.0)
-        counts = emit.stochastic_round(dust_kg * self.particles_per_kg, rng)
+        # a break's puff is small next to the crush, but still shows in the particles (two a break at least)
+        expect = dust_kg * self.particles_per_kg
+        puff = (ev.kinds == BREAK) & (dust_kg > 0)
+        expect[puff] = np.maximum(expect[puff], cfg.break_particles)
+        counts = emit.stochastic_round(expect, rng)
         hard = (ev.kinds == GROUND_IMPACT) & (violence > 0)
         counts[hard] = np.maximum(counts[hard], 4)
         # dust shed by falling chunks
