@@ -92,9 +92,9 @@ class EffectsConfig:
 
     # smoke and fire
     smoke_sources: int = 4
-    smoke_kg_s: float = 60.0
+    smoke_kg_s: float = 35.0
     """Smoke mass per second per source."""
-    smoke_heat_k: float = 300.0
+    smoke_heat_k: float = 400.0
     fire_heat_k: float = 600.0
     smoke_particles_s: float = 240.0
     embers_s: float = 120.0

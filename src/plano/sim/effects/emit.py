@@ -182,7 +182,7 @@ def crush_sources(positions: np.ndarray, mass: np.ndarray, speed: np.ndarray, bo
     k = int(min(cfg.crush_sources, np.count_nonzero(mass)))
     pick = rng.choice(len(mass), size=k, replace=True, p=mass / total)
     share = np.full(k, total / k)
-    v = np.clip(speed[pick] / 8.0, 0.3, 1.5)  # harder hits blow harder
+    v = np.clip(speed[pick] / 4.0, 0.5, 1.5)  # harder hits blow harder
     wall, normal = to_facade(positions[pick], bounds, cfg.facade_offset_m)
     wall[:, :2] += rng.normal(0.0, 1.5, (k, 2)) * (1.0 - np.abs(normal[:, :2]))  # spread along the facade
     foot = wall.copy()

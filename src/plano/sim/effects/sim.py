@@ -182,12 +182,14 @@ class EffectsSim:
         g.end_frame()
 
     def _smoke_sources(self, ev: Events, cp: np.ndarray, dt: float) -> emit.Sources | None:
-        """Smoke (and fire) from a few places of the building, from the first break on, rising from the top of what
-        stands there (the roof, then the rubble) so the plumes climb into the sky above the dust."""
+        """Smoke (and fire) from a few places of the building, rising from the top of what
+        stands there (the roof, then the rubble) so the plumes climb into the sky above the dust; from the first impact
+        on (the moment the building comes down)."""
         if not self.effects & {"smoke", "fire"}:
             return None
         if self.smoke_sources is None:
-            brk = ev.positions[np.isin(ev.kinds, [BREAK, IMPACT, GROUND_IMPACT])]
+            # the fires start when the building comes down (the first hard impact), not at the first crack
+            brk = ev.positions[np.isin(ev.kinds, [IMPACT, GROUND_IMPACT])]
             if len(brk) == 0:
                 return None
             rng = self.rng["smoke"]
@@ -208,7 +210,7 @@ class EffectsSim:
         heat = self.cfg.fire_heat_k if fire else self.cfg.smoke_heat_k
         smoke_kg = np.full(n, self.cfg.smoke_kg_s * dt)
         return emit.Sources(src, np.full(n, 4.0), np.zeros(n), smoke_kg, np.full(n, heat),
-                            np.tile([0.0, 0.0, 14.0], (n, 1)), np.zeros(n), np.full(n, 0.8), np.zeros(n))
+                            np.tile([0.0, 0.0, 20.0], (n, 1)), np.zeros(n), np.full(n, 0.8), np.zeros(n))
 
     def _step_particles(self, dt: float) -> None:
         g = self.grid
