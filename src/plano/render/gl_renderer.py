@@ -483,7 +483,9 @@ class Renderer:
         if self.density_tex is None or self.density_tex.size != (nx, ny, nz):
             self.density_tex = self._keep(ctx.texture3d((nx, ny, nz), 2, dtype="f4"))
             self.density_tex.repeat_x = self.density_tex.repeat_y = self.density_tex.repeat_z = False
-            ldims = (max(1, (nx + 1) // 2), max(1, (ny + 1) // 2), max(1, (nz + 1) // 2))
+            # half the density's resolution across, full resolution in height: the sun is above, and coarse
+            # layers of light make terraces on a dense cloud's dome
+            ldims = (max(1, (nx + 1) // 2), max(1, (ny + 1) // 2), max(1, nz))
             self.light_tex = self._keep(ctx.texture3d(ldims, 4, dtype="f2"))
             self.light_tex.repeat_x = self.light_tex.repeat_y = self.light_tex.repeat_z = False
         self.density_tex.write(data.tobytes())

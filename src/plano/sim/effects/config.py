@@ -61,9 +61,9 @@ class EffectsConfig:
     surge_share: float = 0.8
     """Part of the crush dust that comes out at the foot of the facade as the ground surge (the rest puffs out of
     the windows at the crushed floor)."""
-    surge_speed_m_s: float = 16.0
+    surge_speed_m_s: float = 24.0
     surge_height_m: float = 2.0
-    surge_heat_k: float = 15.0
+    surge_heat_k: float = 5.0
     puff_speed_m_s: float = 7.0
     """Speed dust is blown out of the windows at a break or a crushed floor."""
     puff_heat_k: float = 35.0
