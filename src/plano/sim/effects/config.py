@@ -92,6 +92,8 @@ class EffectsConfig:
 
     # smoke and fire
     smoke_sources: int = 4
+    smoke_delay_s: float = 0.75
+    """Smoke starts at the first impact (the building coming down), or this long after the first break."""
     smoke_kg_s: float = 35.0
     """Smoke mass per second per source."""
     smoke_heat_k: float = 400.0

@@ -103,6 +103,7 @@ class EffectsSim:
         self.air_expelled_m3 = 0.0
         self.frames = 0
         self._prev_cv: np.ndarray | None = None
+        self._first_break_t: float | None = None
         self._crush: emit.Sources = emit.Sources.concat([])
 
     # --------------------------------------------------------------------------------------------- stepping
@@ -188,8 +189,14 @@ class EffectsSim:
         if not self.effects & {"smoke", "fire"}:
             return None
         if self.smoke_sources is None:
-            # the fires start when the building comes down (the first hard impact), not at the first crack
-            brk = ev.positions[np.isin(ev.kinds, [IMPACT, GROUND_IMPACT])]
+            # the fires start when the building comes down (the first impact), not at the first crack; at the
+            # latest ``smoke_delay_s`` after it
+            if self._first_break_t is None and ev.count:
+                self._first_break_t = self.last_t
+            late = self._first_break_t is not None and self.last_t - self._first_break_t >= self.cfg.smoke_delay_s
+            brk = ev.positions[np.isin(ev.kinds, [IMPACT, GROUND_IMPACT] + ([BREAK] if late else []))]
+            if len(brk) == 0 and late and len(cp):
+                brk = cp
             if len(brk) == 0:
                 return None
             rng = self.rng["smoke"]
