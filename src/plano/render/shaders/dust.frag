@@ -63,7 +63,7 @@ void main() {
         // billows: noise carves the grid's smooth blobs, hard where the dust is thin (a lumpy, see-through
         // edge), gently in the dense core (which stays solid)
         float fbm = (1.9 * n + 0.9 * n2) / 2.8;
-        float core = 1.0 - exp(-d * u_ext * u_powder_m);
+        float core = 1.0 - exp(-d * u_ext * 0.12 * u_powder_m);   // ~1 where a quarter cell is opaque
         d *= clamp((fbm - 0.55 + 0.7 * core) * 3.0, 0.0, 1.0) * (0.6 + 0.8 * fbm);
         float sigma = d * u_ext * (1.0 + u_smoke_ext * ds.g);   // soot blocks far more light per kg than dust
         if (sigma <= 1e-6) continue;
