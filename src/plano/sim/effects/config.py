@@ -49,7 +49,7 @@ class EffectsConfig:
     # dust sources
     dust_fraction: float = 0.0005
     """Dust kg per kg of falling mass that hits the ground (mass = impulse / impact speed)."""
-    break_dust_fraction: float = 5e-9
+    break_dust_fraction: float = 3e-9
     """Dust kg per broken bond, as a fraction of the hero's mass."""
     impact_dust_speed_m_s: float = 10.0
     """Chunk-on-chunk impacts make their full dust (twice a break's) at this speed, less as its square below."""
@@ -63,7 +63,7 @@ class EffectsConfig:
     the windows at the crushed floor)."""
     surge_speed_m_s: float = 24.0
     surge_height_m: float = 2.0
-    surge_heat_k: float = 5.0
+    surge_heat_k: float = 0.0
     puff_speed_m_s: float = 7.0
     """Speed dust is blown out of the windows at a break or a crushed floor."""
     puff_heat_k: float = 35.0

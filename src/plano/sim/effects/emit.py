@@ -196,7 +196,7 @@ def crush_sources(positions: np.ndarray, mass: np.ndarray, speed: np.ndarray, bo
     puff = Sources(wall, np.full(k, 3.0), (1 - g) * dust, z, np.full(k, cfg.puff_heat_k),
                    normal * (cfg.puff_speed_m_s * v[:, None]) - 1.0 * up, z, np.full(k, 0.6), z)
     surge = Sources(foot, np.full(k, 3.5), g * dust, z, np.full(k, cfg.surge_heat_k),
-                    normal * (cfg.surge_speed_m_s * v[:, None]), np.full(k, 0.3 * cfg.surge_speed_m_s),
+                    normal * (cfg.surge_speed_m_s * v[:, None]), np.full(k, 0.5 * cfg.surge_speed_m_s),
                     np.full(k, 0.7), air)
     return Sources.concat([puff, surge])
 

@@ -203,8 +203,13 @@ class EffectsSim:
             b = self.hero_bounds
             pick = brk[rng.choice(len(brk), size=self.cfg.smoke_sources, replace=len(brk) < self.cfg.smoke_sources)]
             # sources inside the building: mix the break points with random points of its middle storeys
-            inner = b[0] + (b[1] - b[0]) * rng.uniform([0.2, 0.2, 0.15], [0.8, 0.8, 0.6], size=(len(pick), 3))
-            self.smoke_sources = 0.5 * (pick + inner)
+            # spread over the footprint (a plume per quarter), pulled a little towards where things hit
+            q = (np.arange(len(pick)) + rng.uniform(0.2, 0.8, len(pick))) / len(pick)
+            long = int(np.argmax(b[1, :2] - b[0, :2]))
+            frac = rng.uniform([0.2, 0.2, 0.15], [0.8, 0.8, 0.6], size=(len(pick), 3))
+            frac[:, long] = 0.1 + 0.8 * q
+            inner = b[0] + (b[1] - b[0]) * frac
+            self.smoke_sources = 0.3 * pick + 0.7 * inner
         src = self.smoke_sources.copy()
         if len(cp):
             for i, p in enumerate(src):  # a handful of sources: loop is fine
