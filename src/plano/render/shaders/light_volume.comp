@@ -8,8 +8,8 @@ uniform mat4 u_light_viewproj;
 uniform vec3 u_box_min;
 uniform vec3 u_box_size;
 uniform ivec3 u_dims;          // light volume voxels
-uniform float u_ext;
-uniform float u_smoke_ext;           // extinction per metre per density unit
+uniform float u_ext;           // extinction per metre per density unit
+uniform float u_smoke_ext;     // extra extinction of smoke over dust, per unit smoke fraction
 uniform int u_steps;
 
 float dens(vec3 q) {
