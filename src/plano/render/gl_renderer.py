@@ -471,7 +471,9 @@ class Renderer:
         if self.density_tex is None or self.density_tex.size != (nx, ny, nz):
             self.density_tex = self._keep(ctx.texture3d((nx, ny, nz), 2, dtype="f4"))
             self.density_tex.repeat_x = self.density_tex.repeat_y = self.density_tex.repeat_z = False
-            ldims = (max(1, (nx + 1) // 2), max(1, (ny + 1) // 2), max(1, (nz + 1) // 2))
+            # half the density's resolution across, full resolution in height: the sun is above, and coarse
+            # layers of light make terraces on a dense cloud's dome
+            ldims = (max(1, (nx + 1) // 2), max(1, (ny + 1) // 2), max(1, nz))
             self.light_tex = self._keep(ctx.texture3d(ldims, 4, dtype="f2"))
             self.light_tex.repeat_x = self.light_tex.repeat_y = self.light_tex.repeat_z = False
         self.density_tex.write(data.tobytes())
@@ -501,6 +503,7 @@ class Renderer:
         _set(comp, "u_dims", tuple(int(v) for v in ld))
         _set(comp, "u_sun_dir", tuple(self.sun_dir))
         _set(comp, "u_ext", ext)
+        _set(comp, "u_smoke_ext", float(s.smoke_extinction_factor))
         _set(comp, "u_steps", int(s.dust_light_steps))
         comp.run((ld[0] + 3) // 4, (ld[1] + 3) // 4, (ld[2] + 3) // 4)
         ctx.memory_barrier()
@@ -521,13 +524,14 @@ class Renderer:
         _set(prog, "u_march_max", tuple(march_min + march_size))
         _set(prog, "u_steps", int(s.dust_steps))
         _set(prog, "u_ext", ext)
+        _set(prog, "u_smoke_ext", float(s.smoke_extinction_factor))
         _set(prog, "u_albedo", tuple(map(float, s.dust_albedo)))
         _set(prog, "u_smoke_albedo", tuple(map(float, s.smoke_albedo)))
         _set(prog, "u_g", float(s.dust_anisotropy))
         _set(prog, "u_time", float(fi.time_s))
         wind = np.asarray(self.scene.sky.wind_m_s, np.float64) * 0.02
         _set(prog, "u_wind", tuple(-wind))
-        _set(prog, "u_noise_scale", float(1.0 / max(12.0 * grid.cell_m, 1e-3)))
+        _set(prog, "u_noise_scale", float(1.0 / max(9.0 * grid.cell_m, 1e-3)))
         _set(prog, "u_powder_m", float(2.0 * grid.cell_m))
         _set(prog, "u_frame_seed", float(fi.index % 97) * 1.37)
         self.fbo_dust.use()

@@ -38,10 +38,13 @@ class RenderSettings(BaseModel):
     dust_extinction_per_m: float = Field(default=150.0, ge=0.0)
     """Extinction per metre per kg/m^3 of DustGrid density (mass extinction, m^2/kg). Fine mineral dust is
     ~500 m^2/kg; the default is lower because the grid's cells already smear the cloud's dense core."""
-    dust_albedo: tuple[float, float, float] = (0.62, 0.57, 0.50)
-    """Single-scattering albedo of the dust (ACEScg): warm grey."""
+    dust_albedo: tuple[float, float, float] = (0.50, 0.45, 0.38)
+    """Single-scattering albedo of the dust (ACEScg): grey-brown concrete and plaster dust."""
     smoke_albedo: tuple[float, float, float] = (0.10, 0.095, 0.09)
     """Single-scattering albedo of smoke (DustGrid.smoke): dark grey."""
+    smoke_extinction_factor: float = Field(default=6.0, ge=0.0)
+    """Extra extinction of smoke over dust per kg (soot blocks several times more light than mineral dust): the
+    extinction is ``dust_extinction_per_m * (1 + factor * smoke fraction)``."""
     dust_anisotropy: float = Field(default=0.35, ge=-0.95, le=0.95)
     """Henyey-Greenstein g: forward scattering makes back-lit dust glow."""
     motion_blur_samples: int = Field(default=6, ge=0, le=64)

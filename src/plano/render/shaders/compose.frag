@@ -87,21 +87,22 @@ float ggx_spec(vec3 N, vec3 V, vec3 L, float rough) {
     return D * G / (4.0 * nv * max(nl, 1e-3));
 }
 
-// the dust was marched at a lower resolution: upsample it with the four nearest dust texels weighted by how
-// close the depth each of them stopped at is to this pixel's depth (no halo of dust across a building's edge)
+// the dust was marched at a lower resolution: upsample it from the 3x3 nearest dust texels with a tent filter
+// (which also evens out the march's per-pixel jitter) weighted by how close the depth each of them stopped at
+// is to this pixel's depth (no halo of dust across a building's edge)
 float far_depth(float d) { return d > 0.0 ? d : 1e7; }
 vec4 dust_sample(vec2 uv, float depth) {
     if (u_dust_size.x >= u_size.x) return textureLod(u_dust, uv, 0.0);
     vec2 st = uv * u_dust_size - 0.5;
-    ivec2 i0 = ivec2(floor(st));
-    vec2 f = st - floor(st);
+    ivec2 i0 = ivec2(floor(st + 0.5));
     float dz = far_depth(depth);
     vec4 sum = vec4(0.0);
     float wsum = 0.0;
-    for (int k = 0; k < 4; k++) {
-        ivec2 c = ivec2(k & 1, k >> 1);
+    for (int k = 0; k < 9; k++) {
+        ivec2 c = ivec2(k % 3 - 1, k / 3 - 1);
         ivec2 t = clamp(i0 + c, ivec2(0), ivec2(u_dust_size) - 1);
-        float wb = (c.x == 1 ? f.x : 1.0 - f.x) * (c.y == 1 ? f.y : 1.0 - f.y);
+        vec2 dd = abs(vec2(i0 + c) - st);
+        float wb = max(1.5 - dd.x, 0.0) * max(1.5 - dd.y, 0.0);
         float tz = far_depth(textureLod(u_pos, (vec2(t) + 0.5) / u_dust_size, 0.0).w);
         float wz = 1.0 / (1e-3 + abs(tz - dz) / min(tz, dz));
         float w = wb * wz + 1e-6;

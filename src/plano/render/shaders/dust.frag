@@ -13,6 +13,7 @@ uniform vec3 u_march_min;      // the occupied part of the grid
 uniform vec3 u_march_max;
 uniform int u_steps;
 uniform float u_ext;
+uniform float u_smoke_ext;       // extra extinction of smoke over dust, per unit smoke fraction
 uniform vec3 u_albedo;
 uniform vec3 u_smoke_albedo;
 uniform float u_g;
@@ -59,8 +60,12 @@ void main() {
         if (d * u_ext <= 1e-5) continue;   // thinner than 1e-5 per metre: nothing to see
         float n = texture(u_noise, p * u_noise_scale + u_wind * u_time).r;
         float n2 = texture(u_noise, p * u_noise_scale * 2.3 - u_wind * u_time * 1.7).r;
-        d *= clamp(1.9 * n + 0.9 * n2 - 0.75, 0.0, 2.0) * 1.3;   // billows: noise carves the grid's smooth blobs
-        float sigma = d * u_ext;
+        // billows: noise carves the grid's smooth blobs, hard where the dust is thin (a lumpy, see-through
+        // edge), gently in the dense core (which stays solid)
+        float fbm = (1.9 * n + 0.9 * n2) / 2.8;
+        float core = 1.0 - exp(-d * u_ext * 0.12 * u_powder_m);   // ~1 where a quarter cell is opaque
+        d *= clamp((fbm - 0.55 + 0.7 * core) * 3.0, 0.0, 1.0) * (0.6 + 0.8 * fbm);
+        float sigma = d * u_ext * (1.0 + u_smoke_ext * ds.g);   // soot blocks far more light per kg than dust
         if (sigma <= 1e-6) continue;
         vec4 lv = texture(u_light, uvw);
         // "powder": light scattered out of a billow's sunlit skin before it reaches the inside makes dense

@@ -9,12 +9,14 @@ uniform vec3 u_box_min;
 uniform vec3 u_box_size;
 uniform ivec3 u_dims;          // light volume voxels
 uniform float u_ext;           // extinction per metre per density unit
+uniform float u_smoke_ext;     // extra extinction of smoke over dust, per unit smoke fraction
 uniform int u_steps;
 
 float dens(vec3 q) {
     vec3 uvw = (q - u_box_min) / u_box_size;
     if (any(lessThan(uvw, vec3(0.0))) || any(greaterThan(uvw, vec3(1.0)))) return -1.0;
-    return texture(u_density, uvw).r;
+    vec2 ds = texture(u_density, uvw).rg;
+    return ds.r * (1.0 + u_smoke_ext * ds.g);   // smoke (fraction g) is darker per kg than dust
 }
 
 void main() {

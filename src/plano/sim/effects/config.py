@@ -27,7 +27,7 @@ class EffectsConfig:
     cool_s: float = 4.0
     """Time for hot air to cool to 1/e: hot dust rises, then stops rising."""
     damping_s: float = 12.0
-    dust_weight: float = 0.3
+    dust_weight: float = 0.5
     """Fraction of the suspended dust's weight the air feels (1: all of it; the cloud then hugs the ground)."""
     expelled_air: float = 0.9
     """Fraction of the building's volume of air pushed out as its mass comes down (the collapse's surge)."""
@@ -49,8 +49,26 @@ class EffectsConfig:
     # dust sources
     dust_fraction: float = 0.0005
     """Dust kg per kg of falling mass that hits the ground (mass = impulse / impact speed)."""
-    break_dust_fraction: float = 5e-8
+    break_dust_fraction: float = 3e-9
     """Dust kg per broken bond, as a fraction of the hero's mass."""
+    impact_dust_speed_m_s: float = 10.0
+    """Chunk-on-chunk impacts make their full dust (twice a break's) at this speed, less as its square below."""
+    crush_dust_fraction: float = 0.0005
+    """Dust kg per kg of falling mass stopped hard (a floor pancaking onto the one below, rubble landing)."""
+    crush_min_speed_m_s: float = 2.5
+    crush_sources: int = 24
+    """Grid sources per frame for the crushed floors' dust (picked among the stopped chunks by mass)."""
+    surge_share: float = 0.8
+    """Part of the crush dust that comes out at the foot of the facade as the ground surge (the rest puffs out of
+    the windows at the crushed floor)."""
+    surge_speed_m_s: float = 24.0
+    surge_height_m: float = 2.0
+    surge_heat_k: float = 0.0
+    puff_speed_m_s: float = 7.0
+    """Speed dust is blown out of the windows at a break or a crushed floor."""
+    puff_heat_k: float = 35.0
+    facade_offset_m: float = 1.5
+    """Dust made inside the building starts this far outside its nearest facade."""
     trail_dust_rate: float = 2.5e-8
     """Dust kg per second shed by each fast-moving chunk in the air, as a fraction of the hero's mass."""
     trail_speed_m_s: float = 6.0
@@ -64,6 +82,8 @@ class EffectsConfig:
     # dust particles
     dust_particles: int = 300_000
     """Dust particles a full collapse of the hero emits (the particle count follows the dust mass)."""
+    break_particles: float = 2.0
+    """Dust particles per broken bond at least (the puffs out of the facade show in the particles too)."""
     dust_life_s: tuple[float, float] = (8.0, 14.0)
     dust_size_m: tuple[float, float] = (0.3, 0.9)
     dust_grow_m_s: tuple[float, float] = (0.2, 0.6)
@@ -71,10 +91,12 @@ class EffectsConfig:
     turbulence_m_sqrt_s: float = 0.8
 
     # smoke and fire
-    smoke_sources: int = 3
-    smoke_kg_s: float = 25.0
+    smoke_sources: int = 4
+    smoke_delay_s: float = 0.75
+    """Smoke starts at the first impact (the building coming down), or this long after the first break."""
+    smoke_kg_s: float = 35.0
     """Smoke mass per second per source."""
-    smoke_heat_k: float = 220.0
+    smoke_heat_k: float = 400.0
     fire_heat_k: float = 600.0
     smoke_particles_s: float = 240.0
     embers_s: float = 120.0

@@ -76,7 +76,9 @@ def event_dust(events: Events, hero_mass_kg: float, cfg) -> tuple[np.ndarray, np
     dust[ground] = cfg.dust_fraction * np.maximum(mass, 0.0)
     per_break = cfg.break_dust_fraction * hero_mass_kg
     dust[k == BREAK] = per_break
-    dust[k == IMPACT] = 2.0 * per_break
+    # chunk against chunk: grinding contacts at walking pace make little dust, a hard hit a puff
+    hit = k == IMPACT
+    dust[hit] = 2.0 * per_break * np.clip(speed[hit] / cfg.impact_dust_speed_m_s, 0.0, 1.5) ** 2
     dust[k == WINDOW_BREAK] = 0.3 * per_break
     violence = np.clip(speed / 20.0, 0.05, 1.0)
     slow = ((k == GROUND_IMPACT) | (k == IMPACT)) & (speed < cfg.min_impact_speed_m_s)
@@ -86,13 +88,14 @@ def event_dust(events: Events, hero_mass_kg: float, cfg) -> tuple[np.ndarray, np
 
 
 def grid_sources(events: Events, dust: np.ndarray, speed: np.ndarray, violence: np.ndarray, centre_xy: np.ndarray,
-                 hero_mass_kg: float, hero_volume_m3: float, dt: float, cfg) -> Sources:
+                 hero_mass_kg: float, hero_volume_m3: float, dt: float, cfg, bounds: np.ndarray | None = None) -> Sources:
     """Dust, heat and pushed air where things broke and where they hit the ground.
 
     A ground impact makes a ring of outflow (radial speed about half the impact speed) and pushes out the air
     its share of the building held (``expelled_air`` of the building's volume, in proportion to the mass that
     came down, over this frame): the projection turns that into a surge that rolls out along the ground. Breaks
-    make a small warm puff moving with the broken material."""
+    make a small warm puff blown out of the nearest facade (``bounds``, the building's (2, 3) box) at the level
+    where they happened: the dust that bursts out of the windows of a pancaking floor."""
     if events.count == 0:
         return Sources.concat([])
     k = events.kinds
@@ -117,12 +120,85 @@ def grid_sources(events: Events, dust: np.ndarray, speed: np.ndarray, violence: 
     blend[ground] = 0.6
     other = ~ground
     vel[other] = 0.5 * events.velocities[other]
+    if bounds is not None and other.any():
+        pos[other], normal = to_facade(pos[other], bounds, cfg.facade_offset_m)
+        vel[other] += normal * (cfg.puff_speed_m_s * (0.3 + violence[other, None]))
+        blend[other] = 0.5
     air = np.zeros(events.count)
     mass = events.strength[ground] / np.maximum(speed[ground], 3.0)
     air[k == BREAK] = cfg.break_air * hero_volume_m3 / max(dt, 1e-3)
     share = np.maximum(mass, 0.0) / hero_mass_kg  # of the building that came down here
     air[ground] = (violence[ground] > 0) * cfg.expelled_air * hero_volume_m3 * share / max(dt, 1e-3)
     return Sources(pos, radii, dust, np.zeros(events.count), heat, vel, radial, blend, air)
+
+
+def to_facade(points: np.ndarray, bounds: np.ndarray, offset_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Move (N, 3) points inside the building's footprint onto its nearest facade, ``offset_m`` outside it
+    (the building is not an obstacle in the grid, so dust made inside it must come out through the windows).
+    Points already outside stay. Returns (N, 3) points and (N, 3) unit outward facade normals."""
+    p = np.asarray(points, dtype=np.float64).copy()
+    b = np.asarray(bounds, dtype=np.float64)
+    n = len(p)
+    normal = np.zeros((n, 3))
+    if n == 0:
+        return p, normal
+    gaps = np.stack([p[:, 0] - b[0, 0], b[1, 0] - p[:, 0], p[:, 1] - b[0, 1], b[1, 1] - p[:, 1]], axis=1)
+    face = np.argmin(gaps, axis=1)
+    axis, side = face // 2, face % 2  # side 0: the min face (normal -), 1: the max face (normal +)
+    rows = np.arange(n)
+    normal[rows, axis] = np.where(side == 1, 1.0, -1.0)
+    inside = gaps.min(axis=1) > -offset_m
+    target = np.where(side == 1, b[1, axis] + offset_m, b[0, axis] - offset_m)
+    p[rows[inside], axis[inside]] = target[inside]
+    return p, normal
+
+
+def crush(prev_vel: np.ndarray | None, positions: np.ndarray, velocities: np.ndarray, chunk_mass_kg: float,
+          min_speed_m_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Falling chunks stopped since the previous frame (a floor pancaking onto the one below, rubble landing).
+
+    Returns (N,) mass in kg that came down hard per chunk (the downward momentum lost, divided by the speed it
+    had) and (N,) the speed it hit at; zero for chunks that were not falling faster than ``min_speed_m_s``."""
+    n = len(positions)
+    if prev_vel is None or len(prev_vel) != n or n == 0:
+        return np.zeros(n), np.zeros(n)
+    down0 = np.maximum(-prev_vel[:, 2], 0.0)
+    down1 = np.maximum(-velocities[:, 2], 0.0)
+    lost = np.maximum(down0 - down1, 0.0)
+    hit = down0 > min_speed_m_s
+    mass = np.where(hit, chunk_mass_kg * lost / np.maximum(down0, 1e-6), 0.0)
+    return mass, np.where(hit, down0, 0.0)
+
+
+def crush_sources(positions: np.ndarray, mass: np.ndarray, speed: np.ndarray, bounds: np.ndarray,
+                  hero_mass_kg: float, hero_volume_m3: float, dt: float, cfg, rng: np.random.Generator) -> Sources:
+    """Dust of crushed floors (see :func:`crush`): ``cfg.crush_dust_fraction`` of the mass that came down,
+    blown out of the facade at the level of the crush (a puff out of the windows) and, the larger part, at the
+    foot of the facade with a strong outflow and the air the falling mass pushed out of the building: the
+    surge that rolls out along the street. ``cfg.crush_sources`` sources at most, picked by mass."""
+    total = float(mass.sum())
+    if total <= 0.0:
+        return Sources.concat([])
+    k = int(min(cfg.crush_sources, np.count_nonzero(mass)))
+    pick = rng.choice(len(mass), size=k, replace=True, p=mass / total)
+    share = np.full(k, total / k)
+    v = np.clip(speed[pick] / 4.0, 0.5, 1.5)  # harder hits blow harder
+    wall, normal = to_facade(positions[pick], bounds, cfg.facade_offset_m)
+    wall[:, :2] += rng.normal(0.0, 1.5, (k, 2)) * (1.0 - np.abs(normal[:, :2]))  # spread along the facade
+    foot = wall.copy()
+    foot[:, :2] += normal[:, :2] * 2.0
+    foot[:, 2] = cfg.surge_height_m
+    dust = cfg.crush_dust_fraction * share
+    g = cfg.surge_share
+    up = np.array([0.0, 0.0, 1.0])
+    air = cfg.expelled_air * hero_volume_m3 * (share / hero_mass_kg) / max(dt, 1e-3)
+    z = np.zeros(k)
+    puff = Sources(wall, np.full(k, 3.0), (1 - g) * dust, z, np.full(k, cfg.puff_heat_k),
+                   normal * (cfg.puff_speed_m_s * v[:, None]) - 1.0 * up, z, np.full(k, 0.6), z)
+    surge = Sources(foot, np.full(k, 3.5), g * dust, z, np.full(k, cfg.surge_heat_k),
+                    normal * (cfg.surge_speed_m_s * v[:, None]), np.full(k, 0.5 * cfg.surge_speed_m_s),
+                    np.full(k, 0.7), air)
+    return Sources.concat([puff, surge])
 
 
 def chunk_trails(positions: np.ndarray, velocities: np.ndarray, dt: float, hero_mass_kg: float, cfg) -> tuple[
@@ -160,4 +236,5 @@ def events_of(events: Events, kinds) -> np.ndarray:
 
 
 __all__ = ["BREAK", "GROUND_IMPACT", "IMPACT", "WINDOW_BREAK", "Sources", "chunk_trails", "event_dust",
-           "events_of", "grid_sources", "lognormal_between", "outward", "spread", "stochastic_round"]
+           "events_of", "grid_sources", "lognormal_between", "outward", "spread", "stochastic_round",
+           "to_facade", "crush", "crush_sources"]

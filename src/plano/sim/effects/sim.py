@@ -102,6 +102,9 @@ class EffectsSim:
         self.dust_emitted = 0
         self.air_expelled_m3 = 0.0
         self.frames = 0
+        self._prev_cv: np.ndarray | None = None
+        self._first_break_t: float | None = None
+        self._crush: emit.Sources = emit.Sources.concat([])
 
     # --------------------------------------------------------------------------------------------- stepping
     def step(self, frame_index: int, t_s: float, events: Events, chunk_positions: np.ndarray,
@@ -129,6 +132,12 @@ class EffectsSim:
         t = float(t_s)
 
         dust_kg, speed, violence = emit.event_dust(ev, self.hero_mass_kg, self.cfg)
+        self._crush = emit.Sources.concat([])
+        if "dust" in self.effects and len(cp):
+            mass, hit = emit.crush(self._prev_cv, cp, cv, self.hero_mass_kg / len(cp), self.cfg.crush_min_speed_m_s)
+            self._crush = emit.crush_sources(cp, mass, hit, self.hero_bounds, self.hero_mass_kg, self.hero_volume_m3,
+                                             max(dt, 1e-3), self.cfg, self.rng["dust"])
+        self._prev_cv = cv.copy()
         # move what exists, then add what was born since the last frame
         if dt > 0:
             self._step_grid(dt, ev, dust_kg, speed, violence, cp, cv, t)
@@ -145,7 +154,8 @@ class EffectsSim:
         src = []
         if "dust" in self.effects:
             src.append(emit.grid_sources(ev, dust_kg, speed, violence, self.centre_xy, self.hero_mass_kg,
-                                         self.hero_volume_m3, dt, cfg))
+                                         self.hero_volume_m3, dt, cfg, self.hero_bounds))
+            src.append(self._crush)
             tp, tv, tkg = emit.chunk_trails(cp, cv, dt, self.hero_mass_kg, cfg)
             n = len(tkg)
             src.append(emit.Sources(tp, np.full(n, 1.5), tkg, np.zeros(n), np.full(n, 0.5 * cfg.break_heat_k),
@@ -173,31 +183,46 @@ class EffectsSim:
         g.end_frame()
 
     def _smoke_sources(self, ev: Events, cp: np.ndarray, dt: float) -> emit.Sources | None:
-        """Smoke (and fire) from a few places in the building, from the first break on, sinking with the rubble."""
+        """Smoke (and fire) from a few places of the building, rising from the top of what
+        stands there (the roof, then the rubble) so the plumes climb into the sky above the dust; from the first impact
+        on (the moment the building comes down)."""
         if not self.effects & {"smoke", "fire"}:
             return None
         if self.smoke_sources is None:
-            brk = ev.positions[np.isin(ev.kinds, [BREAK, IMPACT, GROUND_IMPACT])]
+            # the fires start when the building comes down (the first impact), not at the first crack; at the
+            # latest ``smoke_delay_s`` after it
+            if self._first_break_t is None and ev.count:
+                self._first_break_t = self.last_t
+            late = self._first_break_t is not None and self.last_t - self._first_break_t >= self.cfg.smoke_delay_s
+            brk = ev.positions[np.isin(ev.kinds, [IMPACT, GROUND_IMPACT] + ([BREAK] if late else []))]
+            if len(brk) == 0 and late and len(cp):
+                brk = cp
             if len(brk) == 0:
                 return None
             rng = self.rng["smoke"]
             b = self.hero_bounds
             pick = brk[rng.choice(len(brk), size=self.cfg.smoke_sources, replace=len(brk) < self.cfg.smoke_sources)]
             # sources inside the building: mix the break points with random points of its middle storeys
-            inner = b[0] + (b[1] - b[0]) * rng.uniform([0.2, 0.2, 0.15], [0.8, 0.8, 0.6], size=(len(pick), 3))
-            self.smoke_sources = 0.5 * (pick + inner)
+            # spread over the footprint (a plume per quarter), pulled a little towards where things hit
+            q = (np.arange(len(pick)) + rng.uniform(0.2, 0.8, len(pick))) / len(pick)
+            long = int(np.argmax(b[1, :2] - b[0, :2]))
+            frac = rng.uniform([0.2, 0.2, 0.15], [0.8, 0.8, 0.6], size=(len(pick), 3))
+            frac[:, long] = 0.1 + 0.8 * q
+            inner = b[0] + (b[1] - b[0]) * frac
+            self.smoke_sources = 0.3 * pick + 0.7 * inner
         src = self.smoke_sources.copy()
         if len(cp):
             for i, p in enumerate(src):  # a handful of sources: loop is fine
                 near = np.hypot(cp[:, 0] - p[0], cp[:, 1] - p[1]) < 8.0
                 top = cp[near, 2].max() if near.any() else 0.0
-                src[i, 2] = max(min(p[2], top), 1.0)
+                # the plume comes out of the top of the building or of its rubble: above the dust, into the sky
+                src[i, 2] = max(top + 1.0, 1.0)
         n = len(src)
         fire = "fire" in self.effects
         heat = self.cfg.fire_heat_k if fire else self.cfg.smoke_heat_k
         smoke_kg = np.full(n, self.cfg.smoke_kg_s * dt)
-        return emit.Sources(src, np.full(n, 2.5), np.zeros(n), smoke_kg, np.full(n, heat),
-                            np.tile([0.0, 0.0, 4.0], (n, 1)), np.zeros(n), np.full(n, 0.4), np.zeros(n))
+        return emit.Sources(src, np.full(n, 4.0), np.zeros(n), smoke_kg, np.full(n, heat),
+                            np.tile([0.0, 0.0, 20.0], (n, 1)), np.zeros(n), np.full(n, 0.8), np.zeros(n))
 
     def _step_particles(self, dt: float) -> None:
         g = self.grid
@@ -257,20 +282,34 @@ class EffectsSim:
     def _spawn_dust(self, ev, dust_kg, speed, violence, out, age0, cp, cv, dt) -> None:
         cfg, rng = self.cfg, self.rng["dust"]
         pos = ev.positions.astype(np.float64)
+        out = out.copy()
+        inner = ev.kinds != GROUND_IMPACT
+        if inner.any():  # dust of breaks and impacts inside the building comes out of its facade
+            pos[inner], out[inner] = emit.to_facade(pos[inner], self.hero_bounds, cfg.facade_offset_m)
         radii = np.clip(1.0 + 0.1 * speed, 1.0, 4.0)
-        counts = emit.stochastic_round(dust_kg * self.particles_per_kg, rng)
+        # a break's puff is small next to the crush, but still shows in the particles (two a break at least)
+        expect = dust_kg * self.particles_per_kg
+        puff = (ev.kinds == BREAK) & (dust_kg > 0)
+        expect[puff] = np.maximum(expect[puff], cfg.break_particles)
+        counts = emit.stochastic_round(expect, rng)
         hard = (ev.kinds == GROUND_IMPACT) & (violence > 0)
         counts[hard] = np.maximum(counts[hard], 4)
         # dust shed by falling chunks
         tp, tv, tkg = emit.chunk_trails(cp, cv, dt, self.hero_mass_kg, cfg)
         tcount = emit.stochastic_round(tkg * self.particles_per_kg, rng)
+        # dust of crushed floors: its particles move with the sources' push
+        cr = self._crush
+        ccount = emit.stochastic_round(cr.dust_kg * self.particles_per_kg, rng)
+        n_trail = len(tp)
+        tp, tv = np.concatenate([tp, cr.centres_m]), np.concatenate([tv, cr.vel_m_s / 0.3])
+        tcount = np.concatenate([tcount, ccount])
         centres = np.concatenate([pos, tp])
         counts = np.concatenate([counts, tcount])
         live_dust = int(np.sum(self.tracers.a["kind"] == DUST)) if len(self.tracers) else 0
         total = min(self._room(int(counts.sum())), max(cfg.max_dust_particles - live_dust, 0))
         if total < counts.sum():
             counts = np.floor(counts * (total / max(counts.sum(), 1))).astype(np.int64)
-        radii = np.concatenate([radii, np.full(len(tp), 1.0)])
+        radii = np.concatenate([radii, np.full(n_trail, 1.0), cr.radii_m])
         pts, idx = emit.spread(centres, counts, radii, rng)
         n = len(idx)
         if n == 0:
