@@ -63,16 +63,17 @@ def test_a_new_lens_rerenders_without_resimulating(tmp_path):
     assert json.loads(second.files["provenance"].read_text())["spec"]["camera"]["focal_length_mm"] == 85.0
 
 
-def test_sim_key_ignores_camera_size_and_sun_but_render_key_does_not():
+def test_sim_key_ignores_camera_and_size_but_not_the_sun():
     spec = tiny_spec()
     moved = spec.model_copy(update={
         "camera": Camera(focal_length_mm=24.0, anamorphic=True, squeeze=2.0),
         "format": Format(width=96, height=54, duration_s=0.5),
-        "light": Light(time_of_day="dusk"),
         "prompt": "other words",
     })
     assert sim_config(moved) == sim_config(spec)
     assert render_config(moved, "previs") != render_config(spec, "previs")
+    # the scene turns the building to the sun, so another hour is another collapse
+    assert sim_config(spec.model_copy(update={"light": Light(time_of_day="dusk")})) != sim_config(spec)
     longer = spec.model_copy(update={"format": Format(width=48, height=27, duration_s=1.0)})
     assert sim_config(longer) != sim_config(spec)
     assert sim_config(spec.model_copy(update={"seed": 3})) != sim_config(spec)

@@ -4,10 +4,10 @@ depends on has changed. This is the VFX-aware wiring; ``plano.core`` runs it and
 What each stage's cache key covers (its config, plus the keys of the stages it reads):
 
 - ``spec``    the whole spec (writes ``spec.yaml``).
-- ``scene``   the spec without the prompt's words and the look: the building, the street, the camera, the sun.
-- ``sim``     the spec without the camera, the picture size, the look, and what only moves the sun (time of day,
-              date). The sim reads the scene's geometry, which is assumed to be a function of those same fields,
-              so a new lens or framing re-renders without re-simulating.
+- ``scene``   the spec without the prompt's words and the grade: the building, the street, the camera, the sun.
+- ``sim``     the spec without the camera, the picture size and the grade. The light and the look's preset stay
+              in: the scene turns the building so that the sun rakes the facade the camera sees, so a new hour
+              or mood moves the chunks. A new lens or framing re-renders without re-simulating.
 - ``render``  reads scene and sim; the spec without the prompt's words, plus the quality tier.
 - ``deliver`` reads render; the whole spec (the report shows the prompt) and the cost rate.
 
@@ -99,13 +99,15 @@ def _drop(d: dict[str, Any], *paths: str) -> dict[str, Any]:
 
 
 def scene_config(spec: Any) -> dict[str, Any]:
-    return {"plano": __version__, "spec": _drop(_data(spec), *TEXT_FIELDS, "look")}
+    return {"plano": __version__, "spec": _drop(_data(spec), *TEXT_FIELDS, "look.quality", "look.raw", "look.grade")}
 
 
 def sim_config(spec: Any) -> dict[str, Any]:
+    # The light stays in: the scene turns the building to the sun (and to the mood), so a new hour moves
+    # the chunks. The look's grade and the camera do not touch the building.
     d = _drop(
-        _data(spec), *TEXT_FIELDS, "look", "camera", "format.width", "format.height", "format.aspect",
-        "light.time_of_day", "light.local_time", "light.mood", "place.date",
+        _data(spec), *TEXT_FIELDS, "look.quality", "look.raw", "look.grade", "camera", "format.width",
+        "format.height", "format.aspect",
     )
     return {"plano": __version__, "spec": d}
 
