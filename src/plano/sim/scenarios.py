@@ -38,6 +38,10 @@ class Charge:
     inward: bool = False
     release: bool = False
     """Also cut the building from the ground: what still stands pivots on what is left of its base."""
+    tear_xy: tuple[tuple[float, float], tuple[float, float]] | None = None
+    """((x0, y0), (x1, y1)): also tear what stands over this plan area (above ``tear_z_m``) from the rest of
+    the building: the bonds across its edges break, so it comes down while the rest stands."""
+    tear_z_m: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,9 @@ def plan_scenario(scene: Scene, spec: ShotSpec) -> Scenario:
         cx, cy = lo[0] + 0.3 * size[0], lo[1] + 0.35 * size[1]
         parts = _supports(scene, {f, f + 1}, lambda c: c[0] < cx and c[1] < cy)
         focus = np.array([lo[0] + 0.15 * size[0], lo[1] + 0.15 * size[1], _floor_z(scene, f + 1)])
-        return Scenario(kind, focus, 0.4 * float(np.max(size[:2])), (Charge(t0, parts),), seam_loads=False)
+        tear = ((float(lo[0]) - 1.0, float(lo[1]) - 1.0), (float(cx), float(cy)))
+        ch = Charge(t0, parts, tear_xy=tear, tear_z_m=float(lo[2] + f * scene.floor_height_m))
+        return Scenario(kind, focus, 0.4 * float(np.max(size[:2])), (ch,), seam_loads=False)
     if kind == "topple":
         # a felling cut, as in a toppling demolition: a wedge of supports is blown out on one side, deepest
         # at the outer edge (half the storeys, slabs included) and none on the far side, which acts as the hinge

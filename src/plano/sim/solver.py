@@ -216,6 +216,12 @@ class RigidSim:
         if not len(chunks):
             return
         sel = np.isin(self.glue.pairs, chunks).any(axis=1)
+        if charge.tear_xy is not None:
+            (x0, y0), (x1, y1) = charge.tear_xy
+            r = self.positions()
+            inside = (r[:, 0] > x0) & (r[:, 0] < x1) & (r[:, 1] > y0) & (r[:, 1] < y1) & (r[:, 2] > charge.tear_z_m)
+            sel |= inside[self.glue.pairs[:, 0]] != inside[self.glue.pairs[:, 1]]
+            self.glue.anchored[inside] = False
         self._break(np.flatnonzero(sel))
         self.glue.anchored[chunks] = False
         if charge.release:
