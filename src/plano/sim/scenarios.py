@@ -109,18 +109,23 @@ def plan_scenario(scene: Scene, spec: ShotSpec) -> Scenario:
     if kind == "topple":
         # a felling cut, as in a toppling demolition: a wedge of supports is blown out on one side, deepest
         # at the outer edge (half the storeys, slabs included) and none on the far side, which acts as the hinge
+        # it falls across the picture: along the horizontal axis most square to the camera's view
+        cam = scene.camera
+        view = np.asarray(cam.targets[0], float) - np.asarray(cam.positions[0], float)
+        k = int(np.argmin(np.abs(view[:2])))
         f = a.start_floor if a.start_floor is not None else 0
-        cut = lo[0] + 0.75 * size[0]
+        cut = lo[k] + 0.75 * size[k]
         depth = max(2, round(0.5 * n))
 
         def in_wedge(p) -> bool:
-            u = (cut - p.centroid[0]) / (cut - lo[0])  # 1 at the outer edge, 0 at the hinge
+            u = (cut - p.centroid[k]) / (cut - lo[k])  # 1 at the outer edge, 0 at the hinge
             return u > 0 and p.floor - f < max(1, int(np.ceil(depth * u)))
 
         floors = set(range(f, f + depth))
         parts = tuple(i for i in _supports(scene, floors, groups=SUPPORT_GROUPS + ("slab",))
                       if in_wedge(scene.parts[i]))
-        focus = np.array([lo[0] + 0.3 * size[0], mid[1], _floor_z(scene, f + 1)])
+        focus = np.array([mid[0], mid[1], _floor_z(scene, f + 1)])
+        focus[k] = lo[k] + 0.3 * size[k]
         return Scenario(kind, focus, 2.0 * scene.floor_height_m, (Charge(t0, parts, speed_m_s=4.0, release=True),),
                         seam_loads=False, hinge_until_s=t0 + 2.5, hinge_deg=25.0)
     if kind == "implosion":
