@@ -48,12 +48,16 @@ def test_top_floors_collapse_high_up(scene):
     assert min(scene.parts[i].floor for i in c.parts) >= 8 - 3
 
 
-def test_topple_cuts_one_side(scene):
-    (c,) = plan_scenario(scene, _spec(kind="topple")).charges
+def test_topple_cuts_a_felling_wedge_on_one_side(scene):
+    s = plan_scenario(scene, _spec(kind="topple"))
+    (c,) = s.charges
     lo, hi = scene.hero_bounds
     x = np.array([scene.parts[i].centroid[0] for i in c.parts])
-    assert np.all(x < lo[0] + 0.62 * (hi[0] - lo[0]))
-    assert {scene.parts[i].floor for i in c.parts} <= {0, 1}
+    fl = np.array([scene.parts[i].floor for i in c.parts])
+    assert c.release and not s.seam_loads and s.hinge_until_s > c.time_s
+    assert np.all(x < lo[0] + 0.75 * (hi[0] - lo[0]))  # the far side stands: the hinge
+    assert fl.min() == 0 and fl.max() == 3  # deepest (half the 8 storeys) at the outer edge
+    assert x[fl == 3].max() < x[fl == 0].max()  # the wedge gets shallower towards the hinge
 
 
 def test_implosion_fires_the_core_first_then_the_rest_in_sequence(scene):

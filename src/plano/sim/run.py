@@ -95,7 +95,8 @@ def run_sim(
     glue = build_glue(fr, scene)
     glass_ids = {m.id for m in scene.materials.values() if m.transmission > 0.5}
     eng = get_engine(engine, 1.0 / (fps * SUBSTEPS))
-    sim = RigidSim(scene, fr, glue, eng, fps, SUBSTEPS, glass_ids, seed)
+    sim = RigidSim(scene, fr, glue, eng, fps, SUBSTEPS, glass_ids, seed, seam_loads=scen.seam_loads,
+                   hinge=(scen.hinge_until_s, scen.hinge_deg))
     fx = fx_cls(scene, spec, seed, fps) if fx_cls is not None else None
     writer = SimCacheWriter(out_dir)
     writer.write_chunks(fr.chunks)

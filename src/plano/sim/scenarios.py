@@ -38,6 +38,10 @@ class Charge:
     inward: bool = False
     release: bool = False
     """Also cut the building from the ground: what still stands pivots on what is left of its base."""
+    tear_xy: tuple[tuple[float, float], tuple[float, float]] | None = None
+    """((x0, y0), (x1, y1)): also tear what stands over this plan area (above ``tear_z_m``) from the rest of
+    the building: the bonds across its edges break, so it comes down while the rest stands."""
+    tear_z_m: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -47,16 +51,23 @@ class Scenario:
     """(3,) where the collapse starts: fracture is finest around it."""
     focus_radius_m: float
     charges: tuple[Charge, ...]
+    seam_loads: bool = True
+    """False: contacts across cracks load no bonds (a local failure that must not spread by itself)."""
+    hinge_until_s: float = 0.0
+    hinge_deg: float = 0.0
+    """Topple: until ``hinge_until_s``, or until the building has tilted ``hinge_deg``, its base acts as a
+    hinge (what it pivots on bends rather than crushes: contacts load no bonds and a free cluster is not yet
+    loaded by its own weight); after that it breaks up as it falls and hits the ground."""
 
 
 def _floor_z(scene: Scene, floor: int) -> float:
     return float(scene.hero_bounds[0, 2] + (floor + 0.5) * scene.floor_height_m)
 
 
-def _supports(scene: Scene, floors: set[int], where=None) -> tuple[int, ...]:
+def _supports(scene: Scene, floors: set[int], where=None, groups=SUPPORT_GROUPS) -> tuple[int, ...]:
     out = []
     for i, p in enumerate(scene.parts):
-        if not p.dynamic or p.group not in SUPPORT_GROUPS or p.floor not in floors:
+        if not p.dynamic or p.group not in groups or p.floor not in floors:
             continue
         if where is not None and not where(p.centroid):
             continue
@@ -92,13 +103,31 @@ def plan_scenario(scene: Scene, spec: ShotSpec) -> Scenario:
         cx, cy = lo[0] + 0.3 * size[0], lo[1] + 0.35 * size[1]
         parts = _supports(scene, {f, f + 1}, lambda c: c[0] < cx and c[1] < cy)
         focus = np.array([lo[0] + 0.15 * size[0], lo[1] + 0.15 * size[1], _floor_z(scene, f + 1)])
-        return Scenario(kind, focus, 0.4 * float(np.max(size[:2])), (Charge(t0, parts),))
+        tear = ((float(lo[0]) - 1.0, float(lo[1]) - 1.0), (float(cx), float(cy)))
+        ch = Charge(t0, parts, tear_xy=tear, tear_z_m=float(lo[2] + f * scene.floor_height_m))
+        return Scenario(kind, focus, 0.4 * float(np.max(size[:2])), (ch,), seam_loads=False)
     if kind == "topple":
+        # a felling cut, as in a toppling demolition: a wedge of supports is blown out on one side, deepest
+        # at the outer edge (half the storeys, slabs included) and none on the far side, which acts as the hinge
+        # it falls across the picture: along the horizontal axis most square to the camera's view
+        cam = scene.camera
+        view = np.asarray(cam.targets[0], float) - np.asarray(cam.positions[0], float)
+        k = int(np.argmin(np.abs(view[:2])))
         f = a.start_floor if a.start_floor is not None else 0
-        cut = lo[0] + 0.62 * size[0]
-        parts = _supports(scene, {f, f + 1}, lambda c: c[0] < cut)
-        focus = np.array([lo[0] + 0.3 * size[0], mid[1], _floor_z(scene, f)])
-        return Scenario(kind, focus, 2.0 * scene.floor_height_m, (Charge(t0, parts, speed_m_s=4.0, release=True),))
+        cut = lo[k] + 0.75 * size[k]
+        depth = max(2, round(0.5 * n))
+
+        def in_wedge(p) -> bool:
+            u = (cut - p.centroid[k]) / (cut - lo[k])  # 1 at the outer edge, 0 at the hinge
+            return u > 0 and p.floor - f < max(1, int(np.ceil(depth * u)))
+
+        floors = set(range(f, f + depth))
+        parts = tuple(i for i in _supports(scene, floors, groups=SUPPORT_GROUPS + ("slab",))
+                      if in_wedge(scene.parts[i]))
+        focus = np.array([mid[0], mid[1], _floor_z(scene, f + 1)])
+        focus[k] = lo[k] + 0.3 * size[k]
+        return Scenario(kind, focus, 2.0 * scene.floor_height_m, (Charge(t0, parts, speed_m_s=4.0, release=True),),
+                        seam_loads=False, hinge_until_s=t0 + 2.5, hinge_deg=25.0)
     if kind == "implosion":
         charges = []
         inner = lambda c: abs(c[0] - mid[0]) < 0.3 * size[0] and abs(c[1] - mid[1]) < 0.3 * size[1]  # noqa: E731

@@ -42,8 +42,17 @@ def quat_to_matrix(q: np.ndarray) -> np.ndarray:
 
 class RigidSim:
     def __init__(self, scene: Scene, fracture: Fracture, glue: Glue, engine: Engine, fps: float, substeps: int,
-                 glass_ids: set[int], seed: int = 0):
+                 glass_ids: set[int], seed: int = 0, seam_loads: bool = True,
+                 hinge: tuple[float, float] = (0.0, 0.0)):
         self.scene, self.fr, self.glue, self.engine = scene, fracture, glue, engine
+        self.seam_loads = seam_loads
+        """False: a contact between two chunks that were bonded (across a crack) loads no bonds: the crack
+        already broke there, what presses on it is the structure settling, not a new blow."""
+        self.hinge_until_s, self.hinge_deg = hinge
+        """Until this time, or until the largest free cluster has tilted ``hinge_deg``, contacts load no
+        bonds and free clusters are not loaded by their weight (a topple's base bends instead of crushing)."""
+        p = glue.pairs.astype(np.int64)
+        self._bond_keys = np.sort(p[:, 0] * fracture.chunks.count + p[:, 1])
         self.fps, self.substeps = fps, substeps
         self.dt = 1.0 / (fps * substeps)
         ch = fracture.chunks
@@ -207,6 +216,12 @@ class RigidSim:
         if not len(chunks):
             return
         sel = np.isin(self.glue.pairs, chunks).any(axis=1)
+        if charge.tear_xy is not None:
+            (x0, y0), (x1, y1) = charge.tear_xy
+            r = self.positions()
+            inside = (r[:, 0] > x0) & (r[:, 0] < x1) & (r[:, 1] > y0) & (r[:, 1] < y1) & (r[:, 2] > charge.tear_z_m)
+            sel |= inside[self.glue.pairs[:, 0]] != inside[self.glue.pairs[:, 1]]
+            self.glue.anchored[inside] = False
         self._break(np.flatnonzero(sel))
         self.glue.anchored[chunks] = False
         if charge.release:
@@ -231,10 +246,32 @@ class RigidSim:
             self.spins[int(c)] = spin[k]
         self._recluster()
 
+    def _hinged(self) -> bool:
+        if self.time_s >= self.hinge_until_s:
+            return False
+        moving = [b for b, f in self.body_fixed.items() if not f]
+        if not moving:
+            return True
+        big = max(moving, key=lambda b: self.mass[self.body_chunks[b]].sum())
+        q = self.q[self.body_chunks[big][0]]
+        tilt = np.degrees(np.arccos(np.clip(1 - 2 * (q[0] ** 2 + q[1] ** 2), -1.0, 1.0)))
+        if tilt >= self.hinge_deg:
+            self.hinge_until_s = self.time_s  # released for good
+            return False
+        return True
+
     def _contacts_step(self) -> None:
         a, b, f = self.engine.contacts()
         if not len(a):
             return
+        if self.hinge_until_s > 0 and self._hinged():
+            f = np.zeros_like(f)
+        if not self.seam_loads:
+            lo, hi = np.minimum(a, b), np.maximum(a, b)
+            key = lo * self.C + hi
+            i = np.searchsorted(self._bond_keys, key)
+            seam = (lo >= 0) & (self._bond_keys[np.minimum(i, len(self._bond_keys) - 1)] == key)
+            f = np.where(seam[:, None], 0.0, f)
         mag = np.linalg.norm(f, axis=1)
         both = np.r_[a, b]
         fm = np.r_[mag, mag]
@@ -271,11 +308,12 @@ class RigidSim:
         glue = self.glue
         fixed_chunks = np.zeros(self.C, bool)
         glued = np.zeros(self.C, bool)
+        hinged = self.hinge_until_s > 0 and self._hinged()
         for b, f in self.body_fixed.items():
             cs = self.body_chunks[b]
             if f:
                 fixed_chunks[cs] = True
-            elif len(cs) > 1 and self.time_s - self.body_born[b] > SETTLE_S:
+            elif len(cs) > 1 and not hinged and self.time_s - self.body_born[b] > SETTLE_S:
                 held = self._contact_load[cs][self._support[cs]].sum()
                 turning = np.linalg.norm(self.w[cs[0]]) > SETTLE_RAD_S  # tipping over: not resting yet
                 if held > HELD_FRACTION * self.mass[cs].sum() * G and not turning:
