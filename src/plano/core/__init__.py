@@ -1,21 +1,28 @@
-"""The pipeline core: run folders, cache keys, atomic writes and stage execution.
+"""The pipeline core: a graph of nodes, cache keys, the run-folder store, atomic writes.
 
-Nothing here knows about shots, cameras or buildings; stages are plain functions with a config.
+Nothing here knows about shots, cameras or buildings: a node is a name, its inputs, its config, the paths
+it writes and two functions (run, load).
 """
 
 from plano.core.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from plano.core.cache import cache_key, stable_hash
-from plano.core.pipeline import Stage, StageResult, run_stages
-from plano.core.runfolder import RunFolder
+from plano.core.graph import Context, Graph, Inputs, Node, Progress, Result, UndeclaredInput, no_progress, run_graph
+from plano.core.store import Store
 
 __all__ = [
-    "RunFolder",
-    "Stage",
-    "StageResult",
+    "Context",
+    "Graph",
+    "Inputs",
+    "Node",
+    "Progress",
+    "Result",
+    "Store",
+    "UndeclaredInput",
     "atomic_path",
     "atomic_write_bytes",
     "atomic_write_text",
     "cache_key",
-    "run_stages",
+    "no_progress",
+    "run_graph",
     "stable_hash",
 ]

@@ -13,7 +13,6 @@ ENGINE_PACKAGES = (
     "plano", "numpy", "scipy", "pydantic", "trimesh", "usd-core", "rapier3d", "mujoco", "numba",
     "moderngl", "glcontext", "openexr", "opencolorio", "av", "pillow",
 )
-STAGE_ORDER = ("spec", "scene", "sim", "render", "generate", "comp", "deliver")
 RATE_ENV = "PLANO_MACHINE_RATE_PER_HOUR"
 """Set to a machine's price in $ per hour (e.g. 0.45) to have the report show the shot's cost."""
 
@@ -67,25 +66,6 @@ def machine_info() -> dict[str, object]:
         "python": platform.python_version(),
         "host": platform.node(),
     }
-
-
-def read_stage_records(run_root: str | Path) -> dict[str, dict]:
-    """The ``.plano/<stage>.json`` records of a run folder (key, seconds of the run that made the output),
-    in data-flow order."""
-    folder = Path(run_root) / ".plano"
-    records: dict[str, dict] = {}
-    if folder.is_dir():
-        for p in folder.glob("*.json"):
-            if ".started" in p.name:
-                continue
-            try:
-                data = json.loads(p.read_text())
-            except (OSError, json.JSONDecodeError):
-                continue
-            if isinstance(data, dict) and "seconds" in data:
-                records[p.stem] = data
-    order = {n: i for i, n in enumerate(STAGE_ORDER)}
-    return dict(sorted(records.items(), key=lambda kv: order.get(kv[0], len(order))))
 
 
 def machine_rate() -> float | None:

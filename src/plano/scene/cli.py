@@ -11,29 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from plano.errors import PlanoError
+from plano.cli import common
 
 console = Console()
-
-
-def _load_spec(text: Optional[str], spec_path: Optional[Path], seed: Optional[int]):
-    if (text is None) == (spec_path is None):
-        raise PlanoError("give either a shot description in quotes or --spec shot.yaml (not both, not neither); "
-                         "e.g. plano scene \"wide shot of a brutalist building at dusk\"")
-    if spec_path is not None:
-        from plano.spec.io import load_spec
-
-        spec = load_spec(spec_path)
-    else:
-        try:
-            from plano.spec.parse import parse_prompt
-        except ImportError:
-            raise PlanoError("the prompt parser (plano.spec.parse) is not installed in this build; "
-                             "write a shot.yaml and run plano scene --spec shot.yaml") from None
-        spec = parse_prompt(text, seed=seed or 0)
-    if seed is not None:
-        spec = spec.model_copy(update={"seed": seed})
-    return spec
 
 
 def summary_table(scene) -> Table:
@@ -72,31 +52,25 @@ def summary_table(scene) -> Table:
 
 
 def scene_cmd(
-    text: Optional[str] = typer.Argument(None, help="The shot in words, e.g. \"ultra-wide shot of a 1960s brutalist "
-                                         "government building in Buenos Aires, afternoon\"."),
-    spec: Optional[Path] = typer.Option(None, "--spec", help="A shot.yaml to build from instead of words."),
-    out: Path = typer.Option(Path("scene"), "--out", help="Folder for scene.usda, spec.yaml and the scene cache."),
+    text: Optional[str] = common.TEXT,
+    spec: Optional[Path] = common.SPEC,
     preview: Optional[Path] = typer.Option(None, "--preview", help="Also draw a quick look from the shot camera "
                                            "into this PNG."),
     frame: Optional[int] = typer.Option(None, "--frame", help="Which frame the preview shows (default: the first)."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Another seed gives another variation of the building."),
+    seed: Optional[int] = common.SEED,
+    shot: Optional[str] = common.SHOT,
+    shots_dir: Path = common.SHOTS_DIR,
+    version: Optional[int] = common.VERSION,
+    force: list[str] = common.FORCE,
 ) -> None:
     """Build the world of a shot: the building (style, storeys, real structural parts), the street and its
-    neighbours, the camera framed as described, and the sun for the place, date and hour. Writes scene.usda
-    (opens in Blender, usdview, Houdini...) and prints what was built."""
-    from plano.scene.build import build_scene
-    from plano.scene.io import save_scene
-    from plano.scene.usd import write_usd
-    from plano.spec.io import save_spec
-
-    shot = _load_spec(text, spec, seed)
-    scene = build_scene(shot)
-    out.mkdir(parents=True, exist_ok=True)
-    save_spec(shot, out / "spec.yaml")
-    save_scene(scene, out)
-    usd = write_usd(scene, out / "scene.usda")
+    neighbours, the camera framed as described, and the sun for the place, date and hour. Writes spec.yaml,
+    scene.usda (opens in Blender, usdview, Houdini...) into the shot's run folder and prints what was built."""
+    result = common.run_stage("scene", text, spec, shot=shot, seed=seed, shots_dir=shots_dir, version=version,
+                              force=force)
+    scene = result.results["scene"].output
     console.print(summary_table(scene))
-    console.print(f"wrote {usd}")
+    console.print(f"scene: {result.run.path('scene.usda')}")
     if preview is not None:
         from plano.scene.preview import render_preview
 

@@ -91,6 +91,8 @@ class SimCache:
                 f"no complete simulation cache in {self.dir} (no info.json); run `plano sim` to write one"
             )
         d = json.loads(info.read_text())
+        self.document: dict = json.loads(json.dumps(d))
+        """``info.json`` as written: what the report and provenance show of the sim."""
         self.extra: dict = d.pop("extra", {})
         self.info = SimInfo(**d)
         self._chunks: Chunks | None = None

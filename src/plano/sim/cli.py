@@ -4,55 +4,44 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.table import Table
 
-from plano.errors import PlanoError
+from plano.cli import common
+from plano.console import console, progress_bar
 
 
 def sim(
-    text: str = typer.Argument(None, help="The shot, in words (e.g. \"a brutalist tower collapses into dust\")."),
-    spec_file: Path = typer.Option(None, "--spec", help="A shot spec (shot.yaml) instead of words."),
-    out: Path = typer.Option(Path("sim_out"), "--out", help="Folder to write the simulation cache into (sim/)."),
-    preview: Path = typer.Option(None, "--preview", help="Also write a quick-look movie (.mp4) of the collapse."),
-    seed: int = typer.Option(None, help="Random seed (same seed, same collapse). Default: the spec's seed."),
+    text: Optional[str] = common.TEXT,
+    spec: Optional[Path] = common.SPEC,
+    preview: Optional[Path] = typer.Option(None, "--preview", help="Also write a quick-look movie (.mp4) of the collapse."),
+    seed: Optional[int] = common.SEED,
+    shot: Optional[str] = common.SHOT,
+    shots_dir: Path = common.SHOTS_DIR,
+    version: Optional[int] = common.VERSION,
+    force: list[str] = common.FORCE,
 ) -> None:
     """Fracture the building, glue it, bring it down as the spec's action says, and cache every frame.
 
-    Writes <out>/sim/: chunks.npz (the broken pieces), frame.1001.npz... (where every piece is, the dust and
-    debris) and info.json. Run it again with the same inputs and the cache is reused.
+    Writes sim/ in the shot's run folder: chunks.npz (the broken pieces), frame.1001.npz... (where every piece
+    is, the dust and debris) and info.json. Run it again with the same inputs and the cache is reused; a new
+    lens or framing does not change it.
     """
-    from plano.console import console, progress_bar
-
-    if (text is None) == (spec_file is None):
-        raise PlanoError("give either the shot in words (plano sim \"...\") or a spec file (--spec shot.yaml), not both or neither")
-    if spec_file is not None:
-        from plano.spec.io import load_spec
-
-        spec = load_spec(spec_file)
-    else:
-        from plano.spec.parse import parse_prompt
-
-        spec = parse_prompt(text)
-    if seed is not None:
-        spec = spec.model_copy(update={"seed": seed})
-    from plano.scene.build import build_scene
-    from plano.sim.run import run_sim
-
     t0 = time.perf_counter()
-    with progress_bar("scene") as progress:
-        progress(0.0, "building")
-        scene = build_scene(spec)
-        progress(1.0, f"{len(scene.parts)} parts")
-    with progress_bar("sim") as progress:
-        cache = run_sim(scene, spec, out, progress)
+    result = common.run_stage("sim", text, spec, shot=shot, seed=seed, shots_dir=shots_dir, version=version,
+                              force=force)
+    cache = result.results["sim"].output
     console.print(summary_table(cache, time.perf_counter() - t0))
     if preview is not None:
+        from plano.shot import run_shot
         from plano.sim.preview import write_preview
 
         with progress_bar("preview") as progress:
-            write_preview(scene, cache, preview, progress=progress)
+            progress(0.0, "framing the camera")
+            scene = run_shot(result.results["spec"].output, run=result.run, until="scene")
+            write_preview(scene.results["scene"].output, cache, preview, progress=progress)
         console.print(f"quick look: {preview}")
 
 

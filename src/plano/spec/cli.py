@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from plano.cli import common
 from plano.errors import PlanoError
 from plano.spec.io import json_schema, load_spec, save_spec, spec_to_yaml
 from plano.spec.model import ShotSpec
@@ -57,7 +58,7 @@ def spec_table(spec: ShotSpec) -> Table:
     return table
 
 
-def print_spec(spec: ShotSpec, console: Console) -> None:
+def print_spec(spec: ShotSpec, console: Console, unused: tuple[str, ...] = ()) -> None:
     if spec.prompt:
         console.print(Text("prompt: ", style="bold") + Text(spec.prompt), soft_wrap=True)
     console.print(spec_table(spec))
@@ -69,6 +70,13 @@ def print_spec(spec: ShotSpec, console: Console) -> None:
             console.print(Text(f"  {u}", style="red"), soft_wrap=True)
     elif spec.prompt:
         console.print(Text("every word was understood", style="green"))
+    if unused:
+        console.print(Text("not used yet (parsed and kept in the spec, but no stage changes the shot for them):",
+                           style="bold yellow"))
+        for path in unused:
+            words = spec.sources.get(path, ())
+            by = f" (set by {', '.join(repr(w) for w in words)})" if words else ""
+            console.print(Text(f"  {path}{by}", style="yellow"), soft_wrap=True)
     if spec.notes:
         console.print(Text("notes:", style="bold yellow"))
         for n in spec.notes:
@@ -80,11 +88,11 @@ def parse(
                                          "tower in Kyiv at dusk, it collapses into dust, 35mm, 2.39:1\"."),
     as_json: bool = typer.Option(False, "--json", help="Print the shot spec as JSON instead of a table."),
     as_yaml: bool = typer.Option(False, "--yaml", help="Print the shot spec as YAML (the shot.yaml format)."),
-    file: Optional[Path] = typer.Option(None, "--file", "-f", help="Check a shot.yaml / shot.json you wrote or "
+    file: Optional[Path] = typer.Option(None, "--spec", help="Check a shot.yaml / shot.json you wrote or "
                                         "edited: prints every problem with its key, exit status 1 if any."),
     save: Optional[Path] = typer.Option(None, "--save", "-o", help="Also write the spec to this .yaml/.json file."),
-    shot: str = typer.Option("SEQ010_SH010", "--shot", help="Shot name, e.g. SEQ010_SH020."),
-    seed: int = typer.Option(0, "--seed", min=0, help="Random seed of the shot (same seed, same pixels)."),
+    shot: Optional[str] = common.SHOT,
+    seed: Optional[int] = common.SEED,
 ) -> None:
     """Read a shot description and show how plano understands it.
 
@@ -101,20 +109,13 @@ def parse(
         err.print("[bold red]error:[/] choose one of --json and --yaml")
         raise typer.Exit(2)
     try:
-        if file is not None and text is not None:
-            raise PlanoError("give either a prompt (TEXT) or --file, not both")
-        if file is not None:
-            spec = load_spec(file)
-        elif text is not None:
-            if not text.strip():
-                raise PlanoError("the prompt is empty; describe the shot, e.g. plano parse \"wide shot of a "
-                                 "brutalist building at dusk\"")
-            from plano.spec.parse import parse_prompt
-
-            spec = parse_prompt(text, shot=shot, seed=seed)
-        else:
+        if text is not None and not text.strip():
+            raise PlanoError("the prompt is empty; describe the shot, e.g. plano parse \"wide shot of a "
+                             "brutalist building at dusk\"")
+        if text is None and file is None:
             raise PlanoError("nothing to parse: give the shot in words, plano parse \"wide shot of a brutalist "
-                             "building at dusk\", or a spec file to check, plano parse --file shot.yaml")
+                             "building at dusk\", or a spec file to check, plano parse --spec shot.yaml")
+        spec = common.resolve_spec(text, file, shot, seed, quiet=True)
         if save is not None:
             save_spec(spec, save)
     except PlanoError as e:
@@ -125,7 +126,9 @@ def parse(
     elif as_yaml:
         typer.echo(spec_to_yaml(spec), nl=False)
     else:
-        print_spec(spec, console)
+        from plano.shot import unused_spec_fields
+
+        print_spec(spec, console, unused_spec_fields())
         if file is not None:
             console.print(Text(f"{file} is a valid shot spec", style="green"), soft_wrap=True)
         if save is not None:

@@ -1,0 +1,42 @@
+"""The render node: multi-layer EXR passes, one file per frame from 1001, in ``passes/``.
+
+A partial run (``options={"frames": [...]}``) renders some frames; frames already complete are kept, so a
+stopped render resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from plano import __version__
+from plano.core import Context, Node, Store
+from plano.spec.view import SpecView
+
+QUALITIES = ("previs", "final")
+SPEC_FIELDS = ("camera", "format", "light", "effects", "look.preset")
+FOLDER = "passes"
+
+
+def make(spec: Any, run_name: str, quality: str = "previs") -> Node:
+    view = SpecView(spec, SPEC_FIELDS, "render")
+    frames = list(view.format.frames)
+
+    def paths(store: Store) -> list[Path]:
+        from plano.schema.naming import frame_file
+
+        return [store.path(FOLDER, frame_file(run_name, f)) for f in frames]
+
+    def run(ctx: Context) -> list[Path]:
+        from plano.render.run import render_shot
+
+        out = render_shot(ctx.inputs["scene"], ctx.inputs["sim"], view, ctx.store.path(FOLDER), run_name, quality,
+                          ctx.progress, frames=ctx.options.get("frames"))
+        return [Path(p) for p in out]
+
+    def load(store: Store) -> list[Path] | None:
+        ps = paths(store)
+        return ps if all(p.is_file() for p in ps) else None
+
+    config = {"plano": __version__, "spec": view.data(), "quality": quality, "name": run_name}
+    return Node("render", run, load, config=config, inputs=("scene", "sim"), writes=(FOLDER,))

@@ -1,0 +1,1 @@
+"""The contracts every stage imports: naming, passes, camera maths."""
