@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from plano.core.cache import stable_hash
-from plano.core.pipeline import Progress, no_progress
+from plano.core import Progress, no_progress
 from plano.deliver import color, contact, machine, movie, provenance, report
 from plano.deliver.exr import frame_number, read_header, read_passes
 from plano.errors import PlanoError
@@ -85,20 +85,17 @@ def _sorted_frames(exr_paths: Sequence[str | Path], spec: Any) -> list[tuple[int
     return frames
 
 
-def _stage_table(out_dir: Path, stage_seconds: dict[str, float] | None, deliver_seconds: float) -> dict[str, dict]:
-    records = machine.read_stage_records(out_dir)
-    stages = {n: {"seconds": float(r.get("seconds", 0.0)), "cached": None, "key": r.get("key")} for n, r in records.items()}
+def _stage_table(stage_seconds: dict[str, float | dict] | None, deliver_seconds: float) -> dict[str, dict]:
+    """Each stage of this run, in the order it ran: seconds, whether it was reused, its key."""
+    stages: dict[str, dict] = {}
     for name, value in (stage_seconds or {}).items():
         if isinstance(value, dict):
-            stages[name] = {**stages.get(name, {}), **value}
+            stages[name] = {"seconds": float(value.get("seconds") or 0.0), "cached": value.get("cached"),
+                            "key": value.get("key")}
         else:
-            stages.setdefault(name, {"cached": None, "key": None})["seconds"] = float(value)
-    given = (stage_seconds or {}).get("deliver")
-    if not isinstance(given, (int, float)) and not (isinstance(given, dict) and "seconds" in given):
-        # this run's deliver (so far), not an older record's
-        stages["deliver"] = {**stages.get("deliver", {"key": None}), "seconds": deliver_seconds, "cached": False}
-    order = {n: i for i, n in enumerate(machine.STAGE_ORDER)}
-    return dict(sorted(stages.items(), key=lambda kv: order.get(kv[0], len(order))))
+            stages[name] = {"seconds": float(value), "cached": None, "key": None}
+    stages.setdefault("deliver", {"key": None, "cached": False, "seconds": deliver_seconds})
+    return stages
 
 
 def deliver_shot(
@@ -109,13 +106,14 @@ def deliver_shot(
     progress: Progress = no_progress,
     stage_seconds: dict[str, float | dict] | None = None,
     rate_per_hour: float | None = None,
+    sim_info: dict[str, Any] | None = None,
 ) -> dict[str, Path]:
     """Deliver a rendered shot into ``out_dir``: ``<name>.mov`` (ProRes 422 HQ, Rec.709), ``<name>.mp4``
     (H.264, Rec.709), ``contact.png`` (sRGB), ``report.html``, ``provenance.json``.
 
     ``exr_paths``: one multi-layer EXR per frame (``<name>.<frame>.exr``, the spec's frames from 1001);
-    ``stage_seconds``: seconds (or {"seconds", "cached", "key"}) per stage for the report, on top of the
-    run folder's ``.plano/`` records; ``rate_per_hour``: machine price for the cost line (default from
+    ``stage_seconds``: seconds (or {"seconds", "cached", "key"}) per stage of this run, for the report;
+    ``sim_info``: the sim cache's ``info.json`` (engine, timings) for the report; ``rate_per_hour``: machine price for the cost line (default from
     ``PLANO_MACHINE_RATE_PER_HOUR``). Returns {"mov", "mp4", "contact", "report", "provenance"} -> path.
     """
     t0 = time.perf_counter()
@@ -179,21 +177,17 @@ def deliver_shot(
     info = machine.machine_info()
     engines: dict[str, str] = {}
     extra: dict[str, Any] = {}
-    sim_info = out_dir / "sim" / "info.json"
-    if sim_info.exists():
-        try:
-            extra["sim_info"] = json.loads(sim_info.read_text())
-            if isinstance(extra["sim_info"], dict) and extra["sim_info"].get("engine"):
-                engines["sim engine (this shot)"] = str(extra["sim_info"]["engine"])
-        except (OSError, json.JSONDecodeError):
-            pass
+    if sim_info:
+        extra["sim_info"] = sim_info
+        if sim_info.get("engine"):
+            engines["sim engine (this shot)"] = str(sim_info["engine"])
     header = read_header(frames[0][1])
     for k, v in header.items():  # what the renderer wrote about itself (software, GL renderer, ...)
         if v.strip():
             engines[f"render {k} (this shot)"] = v.strip()[:200]
     engines.update(machine.engine_versions())
     col = color.color_info()
-    stages = _stage_table(out_dir, stage_seconds, time.perf_counter() - t0)
+    stages = _stage_table(stage_seconds, time.perf_counter() - t0)
     rate = rate_per_hour if rate_per_hour is not None else machine.machine_rate()
     total = sum(float(s.get("seconds") or 0.0) for s in stages.values())
     cost = machine.cost(total, int(info["cores"]), rate)

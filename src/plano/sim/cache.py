@@ -17,6 +17,7 @@ import numpy as np
 
 from plano.core.atomic import atomic_path, atomic_write_text
 from plano.errors import PlanoError
+from plano.schema.naming import frame_file
 from plano.sim.model import Chunks, DustGrid, Particles, SimFrame, SimInfo
 
 _CHUNK_FIELDS = ("vertices", "faces", "vertex_offsets", "face_offsets", "material_ids", "part_index", "mass_kg",
@@ -48,7 +49,7 @@ class SimCacheWriter:
         self.dir.mkdir(parents=True, exist_ok=True)
 
     def frame_path(self, frame: int) -> Path:
-        return self.dir / f"frame.{frame:04d}.npz"
+        return self.dir / frame_file("frame", frame, "npz")
 
     def write_chunks(self, chunks: Chunks) -> None:
         _savez(self.dir / "chunks.npz", **{f: getattr(chunks, f) for f in _CHUNK_FIELDS})
@@ -109,7 +110,7 @@ class SimCache:
         return list(range(self.info.frame_start, self.info.frame_start + self.info.frame_count))
 
     def frame(self, n: int) -> SimFrame:
-        path = self.dir / f"frame.{n:04d}.npz"
+        path = self.dir / frame_file("frame", n, "npz")
         if not path.exists():
             raise PlanoError(f"frame {n} is not in the cache {self.dir} (frames {self.frames[0]}..{self.frames[-1]})")
         return read_frame(path)
