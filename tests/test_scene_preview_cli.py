@@ -45,17 +45,17 @@ def test_scene_command_writes_usd_and_prints_a_summary(tmp_path):
     spec = tmp_path / "shot.yaml"
     spec.write_text("subject: {style: brutalist, building_type: government_building, era: 1960}\n"
                     "camera: {shot_size: extreme_wide, anamorphic: true, squeeze: 2.0}\n")
-    out = tmp_path / "out"
-    r = CliRunner().invoke(app, ["scene", "--spec", str(spec), "--out", str(out), "--seed", "2"])
+    r = CliRunner().invoke(app, ["scene", "--spec", str(spec), "--shots-dir", str(tmp_path), "--seed", "2"])
     assert r.exit_code == 0, r.output
-    assert (out / "scene.usda").exists() and (out / "scene.json").exists() and (out / "spec.yaml").exists()
+    out = tmp_path / "SEQ010_SH010" / "v001"
+    assert (out / "scene.usda").exists() and (out / "scene" / "scene.json").exists() and (out / "spec.yaml").exists()
     for word in ("brutalist", "storeys", "parts", "mass", "camera", "sun", "elevation", "anamorphic"):
         assert word in r.output
     assert "seed: 2" in (out / "spec.yaml").read_text()
 
 
 def test_scene_command_needs_words_or_a_spec(tmp_path):
-    r = CliRunner().invoke(app, ["scene", "--out", str(tmp_path)])
+    r = CliRunner().invoke(app, ["scene", "--shots-dir", str(tmp_path)])
     assert r.exit_code != 0
 
 

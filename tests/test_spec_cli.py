@@ -1,4 +1,4 @@
-"""`plano parse` through typer's CliRunner: table, --json, --yaml, --file good and bad."""
+"""`plano parse` through typer's CliRunner: table, --json, --yaml, --spec good and bad."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_parse_yaml_and_file_round_trip(tmp_path):
     path = tmp_path / "shot.yaml"
     path.write_text(r.stdout)
     assert yaml.safe_load(r.stdout)["subject"]["style"] == "brutalist"
-    r = runner.invoke(app, ["parse", "--file", str(path)])
+    r = runner.invoke(app, ["parse", "--spec", str(path)])
     assert r.exit_code == 0, r.output
     assert "is a valid shot spec" in r.output
 
@@ -58,7 +58,7 @@ def test_parse_yaml_and_file_round_trip(tmp_path):
 def test_parse_bad_file_lists_problems_and_exits_1(tmp_path):
     path = save_spec(parse_prompt(PROMPT), tmp_path / "shot.yaml")
     path.write_text(path.read_text().replace("focal_length_mm: 85.0", "focal_length_mm: -35") + "bogus: 1\n")
-    r = runner.invoke(app, ["parse", "--file", str(path)])
+    r = runner.invoke(app, ["parse", "--spec", str(path)])
     assert r.exit_code == 1
     assert "camera.focal_length_mm: must be > 0, got -35" in r.output
     assert "bogus: unknown key" in r.output
@@ -67,7 +67,7 @@ def test_parse_bad_file_lists_problems_and_exits_1(tmp_path):
 
 
 def test_parse_missing_file_is_a_clear_error(tmp_path):
-    r = runner.invoke(app, ["parse", "--file", str(tmp_path / "nope.yaml")])
+    r = runner.invoke(app, ["parse", "--spec", str(tmp_path / "nope.yaml")])
     assert r.exit_code == 1
     assert "cannot read spec file" in r.output and "Traceback" not in r.output
 
@@ -97,3 +97,12 @@ def test_words_lists_the_lexicon():
     assert "extreme_wide" in r.output and "ultra wide" in r.output
     r = runner.invoke(app, ["words", "nonsense"])
     assert r.exit_code != 0
+
+
+def test_parse_says_which_words_no_stage_uses_yet():
+    r = runner.invoke(app, ["parse", "wide shot of a tower, hyperrealistic, desaturated --style raw"])
+    assert r.exit_code == 0, r.output
+    assert "not used yet" in r.output
+    for field in ("look.quality", "look.raw", "look.grade"):
+        assert field in r.output
+    assert "'hyperrealistic'" in r.output

@@ -1,37 +1,29 @@
-"""``plano sim`` end to end on a small building (the scene stage is replaced by a fixture), USD export, preview."""
+"""The sim on a small building: its cache, summary, quick-look movie and USD export."""
 
 import sys
-import types
 
 import numpy as np
 import pytest
 from sim_fixtures import building
-from typer.testing import CliRunner
 
-from plano.spec.io import save_spec
 from plano.spec.model import Action, Format, ShotSpec
 
 
-@pytest.fixture()
-def fake_scene_stage(monkeypatch):
-    mod = types.ModuleType("plano.scene.build")
-    mod.build_scene = lambda spec: building(storeys=3, nx=2, ny=2)
-    monkeypatch.setitem(sys.modules, "plano.scene.build", mod)
-
-
-def test_plano_sim_writes_a_cache_a_summary_a_preview_and_usd(tmp_path, fake_scene_stage):
-    from plano.cli import app
+def test_run_sim_writes_a_cache_a_preview_and_usd(tmp_path):
     from plano.sim.cache import SimCache
+    from plano.sim.cli import summary_table
+    from plano.sim.preview import write_preview
+    from plano.sim.run import run_sim
 
     spec = ShotSpec(effects=(), format=Format(duration_s=1.0, fps=24.0, width=320, height=180),
                     action=Action(kind="collapse", start_floor=1, start_s=0.2))
-    save_spec(spec, tmp_path / "shot.yaml")
     movie = tmp_path / "look.mp4"
-    res = CliRunner().invoke(app, ["sim", "--spec", str(tmp_path / "shot.yaml"), "--out", str(tmp_path / "run"),
-                                   "--preview", str(movie)])
-    assert res.exit_code == 0, res.output
-    assert "bonds broken" in res.output and "chunks" in res.output
+    scene = building(storeys=3, nx=2, ny=2)
+    run_sim(scene, spec, tmp_path / "run")
     cache = SimCache(tmp_path / "run")
+    table = summary_table(cache, 1.0)
+    assert [c.header for c in table.columns] == ["", ""] and table.row_count >= 5
+    write_preview(scene, cache, movie)
     assert cache.info.frame_count == 24 and len(cache.frames) == 24
     import av
 
@@ -52,14 +44,6 @@ def test_plano_sim_writes_a_cache_a_summary_a_preview_and_usd(tmp_path, fake_sce
     last = cache.frames[-1]
     m = np.array(xf.ComputeLocalToWorldTransform(last))
     assert np.allclose(m[3, :3], cache.frame(last).positions[0], atol=1e-4)
-
-
-def test_plano_sim_needs_words_or_a_spec(fake_scene_stage):
-    from plano.cli import app
-
-    res = CliRunner().invoke(app, ["sim"])
-    assert res.exit_code != 0
-    assert "spec" in str(res.exception) or "spec" in res.output
 
 
 def test_effects_are_required_when_the_spec_asks(tmp_path, monkeypatch):
