@@ -14,7 +14,8 @@ from plano.core import Context, Node, Store
 from plano.spec.view import SpecView
 
 QUALITIES = ("previs", "final")
-SPEC_FIELDS = ("camera", "format", "light", "effects", "look.preset")
+SPEC_FIELDS = ("camera.anamorphic", "format.frame_start", "format.duration_s", "format.fps")
+"""Streak flares for an anamorphic lens, and the frames to draw; the rest comes from the scene and the sim."""
 FOLDER = "passes"
 
 
