@@ -94,14 +94,6 @@ def test_same_spec_and_seed_give_identical_cache_bytes(collapse, tmp_path):
         assert (a / f"frame.{f:04d}.npz").read_bytes() == (b / f"frame.{f:04d}.npz").read_bytes(), f
 
 
-def test_a_complete_cache_is_reused(collapse):
-    sc, spec, cache, out = collapse
-    mtime = (Path(out) / "sim" / "info.json").stat().st_mtime_ns
-    again = run_sim(sc, spec, out, effects=None, target_chunks=500)
-    assert (Path(out) / "sim" / "info.json").stat().st_mtime_ns == mtime
-    assert again.info == cache.info
-
-
 def test_cache_round_trip(tmp_path):
     rng = np.random.default_rng(0)
     parts = Particles(rng.random((5, 3), dtype=np.float32), rng.random((5, 3), dtype=np.float32),

@@ -40,14 +40,15 @@ def save_scene(scene: Scene, path: str | Path) -> Path:
         "hero_bounds": np.asarray(scene.hero_bounds, np.float64),
         "sun_direction": np.asarray(scene.sun.direction, np.float64),
     }
-    for k in _CAMERA_ARRAYS:
+    for k in _CAMERA_ARRAYS if scene.camera is not None else ():
         arrays[f"camera_{k}"] = np.asarray(getattr(scene.camera, k))
     buf = _io.BytesIO()
     np.savez(buf, **arrays)
     data = buf.getvalue()
     with atomic_path(folder / "arrays.npz") as tmp:
         tmp.write_bytes(data)
-    cam = {f.name: getattr(scene.camera, f.name) for f in dataclasses.fields(CameraRig) if f.name not in _CAMERA_ARRAYS}
+    cam = None if scene.camera is None else {
+        f.name: getattr(scene.camera, f.name) for f in dataclasses.fields(CameraRig) if f.name not in _CAMERA_ARRAYS}
     doc = {
         "format_version": FORMAT_VERSION,
         "arrays_sha256": hashlib.sha256(data).hexdigest(),
@@ -58,7 +59,7 @@ def save_scene(scene: Scene, path: str | Path) -> Path:
         "sun": {k: v for k, v in dataclasses.asdict(scene.sun).items() if k != "direction"},
         "sky": dataclasses.asdict(scene.sky),
         "style": scene.style, "storeys": scene.storeys, "floor_height_m": scene.floor_height_m,
-        "seed": scene.seed, "info": scene.info,
+        "seed": scene.seed, "info": scene.info, "set_parts": scene.set_parts,
     }
     return atomic_write_text(folder / "scene.json", json.dumps(doc, indent=1, default=_jsonable))
 
@@ -97,9 +98,24 @@ def load_scene(path: str | Path) -> Scene:
         Part(vertices=arr["vertices"][vo[i]:vo[i + 1]].copy(), faces=arr["faces"][fo[i]:fo[i + 1]].copy(), **meta)
         for i, meta in enumerate(doc["parts"]))
     materials = {m["name"]: Material(**_tuples(m, ("base_color",))) for m in doc["materials"]}
-    camera = CameraRig(**{k: arr[f"camera_{k}"] for k in _CAMERA_ARRAYS}, **doc["camera"])
+    camera = None if doc["camera"] is None else CameraRig(**{k: arr[f"camera_{k}"] for k in _CAMERA_ARRAYS}, **doc["camera"])
     sun = Sun(direction=arr["sun_direction"], **_tuples(doc["sun"], ("color",)))
     sky = Sky(**_tuples(doc["sky"], ("zenith_color", "horizon_color", "ground_color", "wind_m_s")))
     return Scene(parts=parts, materials=materials, camera=camera, sun=sun, sky=sky, style=doc["style"],
                  storeys=doc["storeys"], floor_height_m=doc["floor_height_m"], hero_bounds=arr["hero_bounds"],
-                 seed=doc["seed"], info=doc["info"])
+                 seed=doc["seed"], info=doc["info"], set_parts=doc.get("set_parts"))
+
+
+def save_set(scene_set: Scene, path: str | Path) -> Path:
+    """Write a set (a scene with no camera, from ``build_set``) into the folder ``path``."""
+    if scene_set.camera is not None:
+        raise PlanoError("save_set takes a set (no camera); use save_scene for a scene with its camera")
+    return save_scene(scene_set, path)
+
+
+def load_set(path: str | Path) -> Scene:
+    """Read a set written by :func:`save_set`."""
+    scene_set = load_scene(path)
+    if scene_set.camera is not None:
+        raise PlanoError(f"{str(path)!r} holds a scene with a camera, not a set; rebuild it with `plano scene`")
+    return scene_set

@@ -9,6 +9,22 @@ from __future__ import annotations
 
 from plano.scene.model import Material
 
+TEXTURE_IDS: dict[str, int] = {
+    "none": 0, "concrete": 1, "board_formed": 2, "brick": 3, "panel": 4, "mullion": 5, "stone": 6, "asphalt": 7,
+    "paving": 8, "glass": 9, "paper": 10, "metal": 11,
+}
+"""Procedural texture kinds (``Material.texture``) -> the integer the shaders branch on: the render stage's
+``render/shaders/gbuffer.frag`` (``kind == 4`` precast panels, ``kind == 5`` mullions, ...) and the scene preview's
+fragment shader. The one table: ``render.geometry`` and ``scene.preview`` import it."""
+
+
+def texture_id(texture: str) -> int:
+    """The shader's integer for a texture kind; an unknown kind is a KeyError that lists the known ones."""
+    try:
+        return TEXTURE_IDS[texture]
+    except KeyError:
+        raise KeyError(f"unknown texture kind {texture!r}; known: {', '.join(TEXTURE_IDS)}") from None
+
 # name: (id, density kg/m3, bond strength Pa, brittleness, base colour, roughness, metallic, transmission,
 #        texture, texture scale m)
 _TABLE: dict[str, tuple] = {

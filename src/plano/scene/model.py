@@ -7,9 +7,11 @@ Colours are scene-linear ACEScg.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace, dataclass, field
 
 import numpy as np
+
+from plano.schema.camera import look_at  # noqa: F401 - re-exported: plano.scene.model.look_at
 
 # Part groups (what a part is structurally). Sim and render read these names.
 STRUCTURAL_GROUPS = ("foundation", "column", "slab", "core", "wall", "beam", "stair")
@@ -80,19 +82,6 @@ class Part:
         if abs(total) < 1e-12:
             return self.vertices.mean(axis=0)
         return (vol[:, None] * v.sum(axis=1) / 4.0).sum(axis=0) / total
-
-
-def look_at(eye: np.ndarray, target: np.ndarray, up: np.ndarray) -> np.ndarray:
-    """(4, 4) world -> view matrix of an eye looking at ``target`` (OpenGL: looks down -Z, Y up)."""
-    f = target - eye
-    f = f / np.linalg.norm(f)
-    s = np.cross(f, up)
-    s = s / np.linalg.norm(s)
-    u = np.cross(s, f)
-    m = np.eye(4)
-    m[0, :3], m[1, :3], m[2, :3] = s, u, -f
-    m[:3, 3] = -m[:3, :3] @ eye
-    return m
 
 
 @dataclass(frozen=True)
@@ -201,7 +190,8 @@ class Sky:
 class Scene:
     parts: tuple[Part, ...]
     materials: dict[str, Material]
-    camera: CameraRig
+    camera: CameraRig | None
+    """``None`` for a set (the world before a camera looks at it)."""
     sun: Sun
     sky: Sky
     style: str
@@ -211,6 +201,19 @@ class Scene:
     """(2, 3) min and max corner of the hero building."""
     seed: int = 0
     info: dict = field(default_factory=dict)
+    set_parts: int | None = None
+    """How many of ``parts`` (the first ones) are the set the sim collides with; ``None``: all of them."""
+
+    def as_set(self) -> "Scene":
+        """The set of this scene: its first ``set_parts`` parts, no camera, and the camera's bearing kept in
+        ``info["view_dir"]`` (from the camera, for a scene made without one)."""
+        info = dict(self.info)
+        if "view_dir" not in info and self.camera is not None:
+            v = np.asarray(self.camera.positions[0], float) - np.asarray(self.camera.targets[0], float)
+            v[2] = 0.0
+            info["view_dir"] = (v / max(np.linalg.norm(v), 1e-9)).tolist()
+        n = len(self.parts) if self.set_parts is None else self.set_parts
+        return replace(self, parts=self.parts[:n], camera=None, info=info, set_parts=None)
 
     def hero_parts(self) -> list[Part]:
         return [p for p in self.parts if p.building == "hero"]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -43,20 +41,6 @@ def _effects_factory(spec: ShotSpec):
     return EffectsSim
 
 
-def cache_key(scene: Scene, spec: ShotSpec, engine: str, target_chunks: int) -> str:
-    """What the cache depends on: the spec's action, effects, timing and seed, the scene's parts, the engine."""
-    h = hashlib.sha256()
-    h.update(json.dumps(dict(action=spec.action.model_dump(mode="json"), effects=list(spec.effects),
-                             fps=spec.format.fps, duration=spec.format.duration_s, start=spec.format.frame_start,
-                             seed=spec.seed, engine=engine, chunks=target_chunks, substeps=SUBSTEPS),
-                        sort_keys=True).encode())
-    for p in scene.parts:
-        h.update(p.name.encode())
-        h.update(np.ascontiguousarray(p.vertices, np.float64).tobytes())
-        h.update(b"1" if p.dynamic else b"0")
-    return h.hexdigest()[:16]
-
-
 def run_sim(
     scene: Scene,
     spec: ShotSpec,
@@ -70,19 +54,14 @@ def run_sim(
     """Simulate ``spec.action`` on ``scene`` and write the cache to ``<out_dir>/sim``; returns its reader.
 
     ``effects``: ``"spec"`` (the effects the spec asks for, from plano.sim.effects, required when asked for),
-    ``None`` (rigid bodies only: for tests), or a class with the EffectsSim interface. A complete cache with
-    the same inputs is reused. A killed run re-simulates from the start (the engine's state between frames
-    is not kept on disk) and rewrites the same bytes, since the sim is deterministic.
+    ``None`` (rigid bodies only: for tests), or a class with the EffectsSim interface. ``scene`` is a set
+    (``plano.scene.build.build_set``); given a scene with a camera, only its set is simulated: the sim
+    collides with nothing the camera brings. It always simulates: whether to reuse a cache is the shot
+    graph's decision. A killed run re-simulates from the start (the engine's state between frames is not
+    kept on disk) and rewrites the same bytes, since the sim is deterministic.
     """
     out_dir = Path(out_dir)
-    key = cache_key(scene, spec, engine, target_chunks)
-    try:
-        old = SimCache(out_dir)
-        if old.extra.get("key") == key:
-            progress(1.0, "reused the cache")
-            return old
-    except PlanoError:
-        pass
+    scene = scene.as_set()
     fx_cls = _effects_factory(spec) if effects == "spec" else effects
     t_start = time.perf_counter()
     fps = spec.format.fps
@@ -118,7 +97,7 @@ def run_sim(
     info = SimInfo(fps=fps, frame_start=frames[0], frame_count=len(frames), engine=engine, seed=seed,
                    bonds_total=glue.count, seconds=seconds)
     writer.write_info(info, dict(
-        key=key, scenario=scen.kind, chunks=fr.chunks.count, bonds_broken=broken, particles=particles,
+        scenario=scen.kind, chunks=fr.chunks.count, bonds_broken=broken, particles=particles,
         timings_s=dict(fracture=t_fracture, rigid=t_rigid, effects=t_fx, total=seconds),
         effects=[] if fx is None else list(spec.effects),
     ))
