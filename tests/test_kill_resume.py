@@ -17,7 +17,6 @@ from plano.io.exr import read_passes
 from plano.spec.io import save_spec
 from plano.spec.model import Format, ShotSpec, Subject
 
-pytestmark = pytest.mark.slow
 
 SHOT = "SEQ010_SH010"
 

@@ -5,6 +5,7 @@ same files as the same stage of ``plano shot``."""
 from __future__ import annotations
 
 import filecmp
+import json
 from pathlib import Path
 
 import numpy as np
@@ -44,11 +45,21 @@ def _invoke(*args: str):
     return res
 
 
+def _untimed(doc):
+    """A JSON document without the wall-clock times it records (the one thing two runs may not share)."""
+    if isinstance(doc, dict):
+        return {k: _untimed(v) for k, v in doc.items() if k not in ("seconds", "timings_s")}
+    return [_untimed(v) for v in doc] if isinstance(doc, list) else doc
+
+
 def _same_tree(a: Path, b: Path) -> None:
-    for path in sorted(a.rglob("*")):
-        if path.is_file():
-            other = b / path.relative_to(a)
-            assert other.is_file(), other
+    files = sorted(p for p in a.rglob("*") if p.is_file())
+    assert files and sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file()) == [p.relative_to(a) for p in files]
+    for path in files:
+        other = b / path.relative_to(a)
+        if path.suffix == ".json":
+            assert _untimed(json.loads(path.read_text())) == _untimed(json.loads(other.read_text())), path.name
+        else:
             assert filecmp.cmp(path, other, shallow=False), path.relative_to(a)
 
 
