@@ -72,6 +72,12 @@ class Grammar:
     core_every_m: float = 40.0
     blind_ends: bool = False
     """Gable end walls without windows (panel blocks)."""
+    ground_shop: bool = False
+    """Shop fronts on the ground floor: its windows go down to the pavement (no sill)."""
+    pilotis: bool = False
+    """The recessed ground floor stands on a row of heavy pilotis (else a lobby colonnade of slender columns)."""
+    parapet_mat: str | None = None
+    """The roof parapet's material (``None``: the facade's)."""
 
 
 GRAMMARS: dict[str, Grammar] = {
@@ -79,20 +85,22 @@ GRAMMARS: dict[str, Grammar] = {
         "brutalist", (10, 14), (54.0, 66.0), (22.0, 26.0), (3.6, 3.9), 0.45, 6.0, 0.0, 1.0, 0.45, 0.35, 0.28,
         1.6, 1.6, 0.6, "concrete_board_formed", "concrete_board_formed", "concrete_board_formed", "glass_dark",
         "concrete_board_formed", column_m=0.8, ground_recess_m=4.5, upstand_m=1.1, fins=True, parapet_m=1.6,
-        core_m=(9.0, 7.0), core_every_m=32.0),
+        core_m=(9.0, 7.0), core_every_m=32.0, ground_shop=True, pilotis=True),
     "modernist": Grammar(
         "modernist", (26, 36), (36.0, 44.0), (26.0, 32.0), (3.7, 3.9), 0.3, 4.5, 0.0, 0.0, 0.0, 0.12, 0.0,
         0.0, 0.4, 0.8, "glass_curtain", "concrete", "steel", "glass_curtain", "glass_curtain",
-        column_m=0.7, ground_recess_m=3.0, parapet_m=1.2, core_m=(12.0, 9.0), core_every_m=100.0),
+        column_m=0.7, ground_recess_m=3.0, parapet_m=1.2, core_m=(12.0, 9.0), core_every_m=100.0,
+        ground_shop=True, parapet_mat="aluminium_frame"),
     "art_deco": Grammar(
         "art_deco", (24, 30), (34.0, 40.0), (30.0, 34.0), (3.6, 3.8), 0.3, 4.5, 0.5, 0.9, 0.6, 0.35, 0.25,
         0.0, 0.35, 1.0, "limestone", "concrete", "steel", "glass", "bronze", column_m=0.6,
         setbacks=((0.5, 0.1), (0.72, 0.09), (0.86, 0.08)), roof="crown", parapet_m=1.4, core_m=(9.0, 8.0),
-        core_every_m=100.0),
+        core_every_m=100.0, ground_shop=True),
     "neoclassical": Grammar(
         "neoclassical", (4, 5), (64.0, 76.0), (26.0, 30.0), (5.0, 5.6), 0.45, 4.5, 0.55, 1.1, 1.0, 0.6, 0.35,
         0.2, 1.0, 1.6, "limestone", "concrete", "limestone", "glass_dark", "limestone", column_m=0.7,
-        column_round=True, portico=True, parapet_m=1.1, core_m=(8.0, 6.0), core_every_m=40.0),
+        column_round=True, portico=True, parapet_m=1.1, core_m=(8.0, 6.0), core_every_m=40.0,
+        parapet_mat="limestone"),
     "soviet_panel": Grammar(
         "soviet_panel", (9, 12), (84.0, 96.0), (14.0, 15.0), (2.8, 2.8), 0.22, 3.0, 0.42, 0.9, 0.45, 0.3, 0.12,
         0.0, 0.0, 0.5, "concrete_precast_panel", "reinforced_concrete", "reinforced_concrete", "glass_dark",

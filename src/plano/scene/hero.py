@@ -265,7 +265,7 @@ def build_hero(g: Grammar, dim: Dimensions, era: int, rng: np.random.Generator) 
                 if any(c.x0 - 1.0 < x < c.x1 + 1.0 and c.y0 - 1.0 < y < c.y1 + 1.0 for c in cores):
                     continue
                 _column(b, g, float(x), float(y), zb, z1, i)
-        ground_shop = i == 0 and g.name in ("brutalist", "modernist", "art_deco")
+        ground_shop = i == 0 and g.ground_shop
         sill = 0.0 if ground_shop else g.sill_m
         for sname in SIDES:
             side = _Side(sname, r, th)
@@ -277,7 +277,7 @@ def build_hero(g: Grammar, dim: Dimensions, era: int, rng: np.random.Generator) 
                     edges = edges[1:-1]
                 for u in edges:
                     side.box(b, "facade", g.wall_mat, u - 0.15, u + 0.15, -(ov - 0.3), 0.0, zb, z1, i)
-        if i == 0 and g.ground_recess_m > 0 and g.name == "brutalist" and n > 1:
+        if i == 0 and g.ground_recess_m > 0 and g.pilotis and n > 1:
             _pilotis(b, r, rects[1], zb, z1, g.bay_m)
         elif i == 0 and g.ground_recess_m > 0 and n > 1:
             # lobby colonnade: slender columns under the slab edge
@@ -294,10 +294,7 @@ def build_hero(g: Grammar, dim: Dimensions, era: int, rng: np.random.Generator) 
     zr = z_top + t
     facts["roof_z_m"] = zr
     if g.parapet_m > 0:
-        mat = "limestone" if g.name == "neoclassical" else g.wall_mat
-        if g.name == "modernist":
-            mat = "aluminium_frame"
-        _ring(b, "parapet", mat, roof, 0.3, zr, zr + g.parapet_m, n)
+        _ring(b, "parapet", g.parapet_mat or g.wall_mat, roof, 0.3, zr, zr + g.parapet_m, n)
     occupied: list[Rect] = []
     if g.roof == "gable":
         ridge = 0.33 * roof.d
