@@ -27,6 +27,6 @@ def test_a_new_style_is_a_new_grammar_entry():
     brutalist = GRAMMARS["brutalist"]
     mine = dataclasses.replace(brutalist, name="my_style", parapet_mat="limestone", pilotis=False)
     a, b = _build(brutalist), _build(mine)
-    assert len(a) != len(b)  # pilotis off: a lobby colonnade instead
+    assert sum(p.volume_m3 for p in a) != sum(p.volume_m3 for p in b)  # pilotis off: a slender colonnade
     assert {p.material for p in b if p.group == "parapet"} == {"limestone"}
     assert {p.material for p in a if p.group == "parapet"} == {brutalist.wall_mat}
