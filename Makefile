@@ -24,6 +24,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 python: $(BIN)/python
+	$(BIN)/pip install -q "setuptools>=68" wheel
 	$(BIN)/pip install -q -e '.[all,test]'
 
 shot: setup
