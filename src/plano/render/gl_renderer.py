@@ -41,12 +41,50 @@ def _src(name: str, common: bool = True) -> str:
     return head + (_shader_text("common.glsl") if common else "") + "\n#line 1\n" + _shader_text(name)
 
 
-def _set(prog, name: str, value) -> None:
-    """Set a uniform if the compiler kept it."""
+class Program:
+    """A GL program (or compute shader) that remembers which of its uniforms were set. Drawing with it while a
+    uniform that the program reads was never set is an error naming the program and the uniform: GL would
+    silently read zero (a sampler would read texture unit 0). A name the compiler removed may be set freely."""
+
+    def __init__(self, label: str, prog):
+        self.label, self.prog = label, prog
+        self.set_names: set[str] = set()
+        self.uniforms = frozenset(n for n in prog if type(prog[n]).__name__ == "Uniform")
+
+    def __getitem__(self, name: str):
+        return self.prog[name]
+
+    def check(self) -> None:
+        missing = sorted(self.uniforms - self.set_names)
+        if missing:
+            raise PlanoError(
+                f"GL program {self.label}: uniform {', '.join(missing)} is read but never set; set it before drawing "
+                "(a renderer bug: please report it)"
+            )
+
+    def run(self, *groups: int) -> None:
+        self.check()
+        self.prog.run(*groups)
+
+
+class CheckedVertexArray:
+    """A vertex array whose draws first check its program's uniforms (:class:`Program`)."""
+
+    def __init__(self, vao, program: Program):
+        self.vao, self.program = vao, program
+
+    def render(self, *args, **kwargs) -> None:
+        self.program.check()
+        self.vao.render(*args, **kwargs)
+
+
+def _set(prog: Program, name: str, value) -> None:
+    """Set a uniform if the compiler kept it, and remember that it was set."""
     try:
         member = prog[name]
     except KeyError:
         return
+    prog.set_names.add(name)
     if isinstance(value, np.ndarray):
         member.write(np.ascontiguousarray(value, np.float32).tobytes())
     else:
@@ -139,6 +177,10 @@ class Renderer:
         self._resources.append(obj)
         return obj
 
+    def _vao(self, program: str, content) -> CheckedVertexArray:
+        prog = self.progs[program]
+        return CheckedVertexArray(self._keep(self.ctx.vertex_array(prog.prog, content)), prog)
+
     def _build_programs(self) -> None:
         ctx = self.ctx
         p = {}
@@ -153,10 +195,11 @@ class Renderer:
                                       fragment_shader=_src("sky_motion.frag", False))
         p["pack"] = ctx.program(vertex_shader=_src("fullscreen.vert", False), fragment_shader=_src("pack.frag", False))
         p["light_volume"] = ctx.compute_shader(_src("light_volume.comp"))
-        self.progs = p
-        for prog in p.values():
-            self._keep(prog)
-        self.fullscreen = {n: self._keep(ctx.vertex_array(p[n], [])) for n in
+        labels = {"gbuffer": "gbuffer.vert+gbuffer.frag", "particles": "particles.vert+gbuffer.frag",
+                  "shadow": "shadow.vert+empty.frag", "shadow_particles": "shadow_particles.vert+empty.frag",
+                  "sky_motion": "fullscreen_far.vert+sky_motion.frag", "light_volume": "light_volume.comp"}
+        self.progs = {n: Program(labels.get(n, f"fullscreen.vert+{n}.frag"), self._keep(prog)) for n, prog in p.items()}
+        self.fullscreen = {n: self._vao(n, []) for n in
                            ("dust", "compose", "dof", "motion_blur", "flare", "add_flare", "sky_motion", "pack")}
 
     def _upload_geometry(self) -> None:
@@ -168,8 +211,8 @@ class Renderer:
             if mesh is None:
                 continue
             vbo = self._keep(ctx.buffer(mesh.data))
-            g = self._keep(ctx.vertex_array(p["gbuffer"], [(vbo, geo.VERTEX_FORMAT, *geo.VERTEX_ATTRS)]))
-            s = self._keep(ctx.vertex_array(p["shadow"], [(vbo, geo.SHADOW_FORMAT, *geo.SHADOW_ATTRS)]))
+            g = self._vao("gbuffer", [(vbo, geo.VERTEX_FORMAT, *geo.VERTEX_ATTRS)])
+            s = self._vao("shadow", [(vbo, geo.SHADOW_FORMAT, *geo.SHADOW_ATTRS)])
             self.vaos.append((g, s, mesh.count))
         n_chunks = self.chunks.count if self.chunks is not None else 0
         ident = np.tile(np.eye(4, dtype=np.float32), (max(n_chunks, 1), 1, 1))
@@ -186,11 +229,9 @@ class Renderer:
             cap = max(1024, int(count * 1.5))
             self.particle_vbo = self._keep(self.ctx.buffer(reserve=cap * 40))
             inst = (self.particle_vbo, "3f 3f 4f/i", "i_pos", "i_vel", "i_size_kind_id_age")
-            self.particle_gvao = self._keep(self.ctx.vertex_array(
-                self.progs["particles"], [(self.shape_vbo, "3f 3f", "in_pos", "in_normal"), inst]))
-            self.particle_svao = self._keep(self.ctx.vertex_array(
-                self.progs["shadow_particles"], [(self.shape_vbo, "3f 12x", "in_pos"),
-                                                 (self.particle_vbo, "3f 12x 4f/i", "i_pos", "i_size_kind_id_age")]))
+            self.particle_gvao = self._vao("particles", [(self.shape_vbo, "3f 3f", "in_pos", "in_normal"), inst])
+            self.particle_svao = self._vao("shadow_particles", [(self.shape_vbo, "3f 12x", "in_pos"),
+                                           (self.particle_vbo, "3f 12x 4f/i", "i_pos", "i_size_kind_id_age")])
             self.particle_capacity = cap
         return self.particle_gvao, self.particle_svao
 
@@ -438,6 +479,10 @@ class Renderer:
         _set(prog, "u_ao_radius", float(s.ao_radius_m))
         _set(prog, "u_haze", float(self.scene.sky.haze_density))
         _set(prog, "u_has_dust", 1 if has_dust else 0)
+        # where the dust's light volume lies, so that surfaces inside the cloud are shadowed by it
+        box_min, box_size = self.dust_box if has_dust else (np.zeros(3), np.ones(3))
+        _set(prog, "u_box_min", tuple(map(float, box_min)))
+        _set(prog, "u_box_size", tuple(map(float, box_size)))
         _set(prog, "u_exposure", float(2.0 ** s.exposure_ev))
         self.fbo_beauty.use()
         self.fullscreen["compose"].render(vertices=3)
@@ -479,6 +524,7 @@ class Renderer:
         self.density_tex.write(data.tobytes())
         box_min = np.asarray(grid.origin, np.float64)
         box_size = np.array([nx, ny, nz], np.float64) * float(grid.cell_m)
+        self.dust_box = (box_min, box_size)
         # march only the part of the grid that holds dust (early in a collapse most of it is empty)
         occupied = dens > dens.max() * 1e-4
         lo_hi = []
@@ -496,6 +542,7 @@ class Renderer:
         _set(comp, "u_density", 0)
         _set(comp, "u_shadow", 1)
         self.light_tex.bind_to_image(0, read=False, write=True)
+        _set(comp, "u_light", 0)  # the image unit it is bound to
         _set(comp, "u_light_viewproj", _mat(self.light_viewproj))
         _set(comp, "u_box_min", tuple(box_min))
         _set(comp, "u_box_size", tuple(box_size))
