@@ -34,7 +34,7 @@ def test_run_sim_writes_a_cache_a_preview_and_usd(tmp_path):
 
     from pxr import Usd, UsdGeom
 
-    from plano.sim.usd import export_usd
+    from plano.io.usd import write_sim_usd as export_usd
 
     path = export_usd(cache, tmp_path / "collapse.usda", every=6)
     stage = Usd.Stage.Open(str(path))

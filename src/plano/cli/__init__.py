@@ -1,47 +1,13 @@
-"""The ``plano`` command. Each stage adds its own sub-commands from its ``cli`` module."""
+"""The ``plano`` command (``plano.cli.commands``) and what every stage command shares (``plano.cli.common``).
 
-from __future__ import annotations
-
-import importlib
-import sys
-
-import typer
-from rich.console import Console
-
-from plano.errors import PlanoError
-
-app = typer.Typer(
-    name="plano",
-    help="plano: from a director's description of a shot to finished VFX footage.\n\n"
-    "Start with `plano parse \"your shot\"` to see how plano reads it.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-err_console = Console(stderr=True)
-
-# stage modules that add commands, in the order data flows
-STAGE_CLIS = ("plano.spec.cli", "plano.scene.cli", "plano.sim.cli", "plano.render.cli", "plano.deliver.cli", "plano.cli.shot")
-
-for _mod in STAGE_CLIS:
-    importlib.import_module(_mod).register(app)
+``app`` and ``main`` load the commands on first use, so that a stage's ``cli`` module can import
+``plano.cli.common`` without loading every other stage.
+"""
 
 
-@app.callback()
-def _root() -> None:
-    """plano: from a director's description of a shot to finished VFX footage."""
+def __getattr__(name: str):
+    if name in ("app", "main"):
+        from plano.cli import commands
 
-
-def main() -> None:
-    try:
-        app()
-    except PlanoError as err:
-        err_console.print(f"[bold red]error:[/] {err}", highlight=False)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        err_console.print("interrupted: what was written is kept; run the same command again to resume")
-        sys.exit(130)
-
-
-if __name__ == "__main__":
-    main()
+        return getattr(commands, name)
+    raise AttributeError(f"module 'plano.cli' has no attribute {name!r}")

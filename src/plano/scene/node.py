@@ -50,14 +50,14 @@ def make_scene(spec: Any) -> Node:
     def run(ctx: Context):
         from plano.scene.build import build_scene
         from plano.scene.io import save_scene
-        from plano.scene.usd import write_usd
+        from plano.io.usd import write_scene_usd
 
         ctx.progress(0.05, "framing the camera")
         scene = build_scene(view, ctx.inputs["set"])
         ctx.progress(0.5, "saving")
         save_scene(scene, ctx.store.path("scene"))
         ctx.progress(0.8, "writing scene.usda")
-        write_usd(scene, ctx.store.path("scene.usda"))
+        write_scene_usd(scene, ctx.store.path("scene.usda"))
         return scene
 
     def load(store: Store):

@@ -12,7 +12,7 @@ import pytest
 from plano.errors import PlanoError
 from plano.scene.build import build_scene
 from plano.scene.io import load_scene, save_scene
-from plano.scene.usd import write_usd
+from plano.io.usd import write_scene_usd as write_usd
 from scene_helpers import reference_scene, reference_spec
 
 
@@ -76,7 +76,16 @@ def test_usd_reopens_with_camera_sun_and_one_mesh_per_group(tmp_path):
     m = UsdGeom.Xformable(sun).ComputeLocalToWorldTransform(Usd.TimeCode.Default())
     light_dir = np.array(m.TransformDir((0, 0, -1)))
     assert np.allclose(-light_dir / np.linalg.norm(light_dir), scene.sun.direction, atol=1e-6)
-    assert stage.GetPrimAtPath("/World/Sky").IsA(UsdLux.DomeLight)
+    # as a DCC reads the light (UsdLux): a normalized distant light's intensity is its illuminance in lux, so
+    # the sun lights the ground with the sun's lux whatever its angle (unnormalized, Blender and Karma read it
+    # as radiance over the 0.53 degree disc: a sun-only render would be black)
+    assert sun.GetNormalizeAttr().Get() is True
+    assert sun.GetIntensityAttr().Get() == pytest.approx(scene.sun.illuminance_lux, rel=1e-6)
+    assert 1e4 < sun.GetIntensityAttr().Get() < 1.3e5  # an afternoon sun
+    assert sun.GetExposureAttr().Get() in (None, 0.0)
+    dome = UsdLux.DomeLight(stage.GetPrimAtPath("/World/Sky"))
+    sky_lux = np.pi * dome.GetIntensityAttr().Get()  # a uniform dome of luminance L gives pi * L lux
+    assert 0.05 < sky_lux / scene.sun.illuminance_lux < 0.3
     groups = defaultdict(int)
     for p in scene.parts:
         groups[(p.building, p.group)] += 1

@@ -1,10 +1,18 @@
-"""Write a Scene as ``scene.usda`` (usd-core): meshes, UsdPreviewSurface materials, the shot camera, the sun.
+"""USD, the one adapter: a Scene as ``scene.usda`` and the sim's animated chunks (usd-core).
+
+``write_scene_usd``: meshes, UsdPreviewSurface materials, the shot camera, the sun and the sky.
 
 Layout: ``/World/Buildings/<building>/<group>`` one Mesh per part group per building (parts merged; a
 GeomSubset per material where a group mixes materials), ``/World/Looks/<material>`` UsdPreviewSurface
 materials, ``/World/Camera`` a UsdGeom.Camera animated per frame (time codes = frame numbers from 1001,
-timeCodesPerSecond = fps), ``/World/Sun`` a UsdLux.DistantLight pointing along the sunlight (angle 0.53 deg),
-``/World/Sky`` a UsdLux.DomeLight tinted with the sky colour. metersPerUnit = 1, upAxis = Z.
+timeCodesPerSecond = fps), ``/World/Sun`` a UsdLux.DistantLight pointing along the sunlight (angle 0.53 deg,
+``inputs:normalize`` on, so its intensity is the sun's illuminance in lux, as UsdLux defines it for a normalized
+distant light, whatever its angle), ``/World/Sky`` a UsdLux.DomeLight tinted with the sky colour, its luminance
+in nits (cd/m2) that of a uniform sky giving the clear-sky share of the sun's illuminance. metersPerUnit = 1,
+upAxis = Z. Camera apertures and focal length are in millimetres (UsdGeom.Camera's documented unit).
+
+``write_sim_usd``: one mesh per chunk (its points in its own frame) moved by translate and orient time samples,
+timeCodesPerSecond = the shot's fps, so any USD tool (usdview, Blender, Houdini) plays the collapse.
 """
 
 from __future__ import annotations
@@ -17,7 +25,10 @@ import numpy as np
 
 from plano.core.atomic import atomic_path
 from plano.errors import MissingEngine
-from plano.scene.model import Scene
+from plano.schema.camera import camera_to_world_usd
+
+SKY_SHARE = 0.12
+"""Diffuse skylight on a horizontal surface as a share of the direct sun's illuminance (clear sky, sun well up)."""
 
 
 def _pxr():
@@ -33,19 +44,7 @@ def _ident(s: str) -> str:
     return s if s and not s[0].isdigit() else f"_{s}"
 
 
-def _look_at_matrix(eye, target, up) -> np.ndarray:
-    """(4, 4) camera-to-world, row-vector convention (USD): camera looks down -Z, +Y up."""
-    f = target - eye
-    f = f / np.linalg.norm(f)
-    s = np.cross(f, up)
-    s /= np.linalg.norm(s)
-    u = np.cross(s, f)
-    m = np.eye(4)
-    m[0, :3], m[1, :3], m[2, :3], m[3, :3] = s, u, -f, eye
-    return m
-
-
-def write_usd(scene: Scene, path: str | Path) -> Path:
+def write_scene_usd(scene, path: str | Path) -> Path:
     """Write ``scene`` to ``path`` (a ``.usda``), atomically. Returns the path."""
     Gf, Sdf, Usd, UsdGeom, UsdLux, UsdShade, Vt = _pxr()
     path = Path(path)
@@ -143,17 +142,18 @@ def write_usd(scene: Scene, path: str | Path) -> Path:
             t = Usd.TimeCode(float(fr))
             focal.Set(float(rig.focal_length_mm[i]), t)
             focus.Set(float(rig.focus_distance_m[i]), t)
-            m = _look_at_matrix(rig.positions[i], rig.targets[i], rig.ups[i])
+            m = camera_to_world_usd(rig.positions[i], rig.targets[i], rig.ups[i])
             xop.Set(Gf.Matrix4d(m.tolist()), t)
 
         # the sun: a distant light emits along its -Z; aim -Z at the ground (away from the sun)
         sun = UsdLux.DistantLight.Define(stage, "/World/Sun")
         sun.CreateAngleAttr(0.53)
         sun.CreateColorAttr(Gf.Vec3f(*map(float, scene.sun.color)))
-        sun.CreateIntensityAttr(float(max(scene.sun.illuminance_lux, 0.0) / 683.0))
+        sun.CreateNormalizeAttr(True)  # intensity is illuminance (lux), not radiance over the 0.53 degree disc
+        sun.CreateIntensityAttr(float(max(scene.sun.illuminance_lux, 0.0)))
         d = np.asarray(scene.sun.direction, float)
         up = np.array([0, 0, 1.0]) if abs(d[2]) < 0.99 else np.array([0, 1.0, 0])
-        m = _look_at_matrix(d, np.zeros(3), up)  # -Z from the sun towards the origin
+        m = camera_to_world_usd(d, np.zeros(3), up)  # -Z from the sun towards the origin
         m[3, :3] = 0.0
         sun.AddTransformOp().Set(Gf.Matrix4d(m.tolist()))
         sprim = sun.GetPrim()
@@ -162,7 +162,7 @@ def write_usd(scene: Scene, path: str | Path) -> Path:
         sprim.CreateAttribute("plano:illuminance_lux", Sdf.ValueTypeNames.Float).Set(float(scene.sun.illuminance_lux))
         dome = UsdLux.DomeLight.Define(stage, "/World/Sky")
         dome.CreateColorAttr(Gf.Vec3f(*map(float, scene.sky.zenith_color)))
-        dome.CreateIntensityAttr(1.0)
+        dome.CreateIntensityAttr(float(SKY_SHARE * max(scene.sun.illuminance_lux, 0.0) / np.pi))
         kprim = dome.GetPrim()
         kprim.CreateAttribute("plano:horizonColor", Sdf.ValueTypeNames.Color3f).Set(Gf.Vec3f(*scene.sky.horizon_color))
         kprim.CreateAttribute("plano:turbidity", Sdf.ValueTypeNames.Float).Set(float(scene.sky.turbidity))
@@ -171,3 +171,47 @@ def write_usd(scene: Scene, path: str | Path) -> Path:
         kprim.CreateAttribute("plano:weather", Sdf.ValueTypeNames.String).Set(scene.sky.weather)
         stage.GetRootLayer().Save()
     return path
+
+
+def write_sim_usd(cache, path: str | Path, every: int = 1) -> Path:
+    """Write ``path`` (.usd, .usda or .usdc) with ``/Sim/Chunks/chunk_NNNNN`` meshes animated over the cached
+    frames (every ``every``-th frame). Returns the path."""
+    Gf, Sdf, Usd, UsdGeom, UsdLux, UsdShade, Vt = _pxr()
+    ch = cache.chunks
+    frames = cache.frames[::every]
+    if cache.frames[-1] not in frames:
+        frames.append(cache.frames[-1])
+    with atomic_path(path) as tmp:
+        stage = Usd.Stage.CreateNew(str(tmp))
+        stage.SetMetadata("metersPerUnit", 1.0)
+        UsdGeom.SetStageUpAxis(stage, UsdGeom.Tokens.z)
+        stage.SetTimeCodesPerSecond(cache.info.fps)
+        stage.SetFramesPerSecond(cache.info.fps)
+        stage.SetStartTimeCode(frames[0])
+        stage.SetEndTimeCode(frames[-1])
+        root = UsdGeom.Xform.Define(stage, "/Sim")
+        stage.SetDefaultPrim(root.GetPrim())
+        UsdGeom.Scope.Define(stage, "/Sim/Chunks")
+        ops = []
+        for c in range(ch.count):
+            mesh = UsdGeom.Mesh.Define(stage, f"/Sim/Chunks/chunk_{c:05d}")
+            v = ch.chunk_vertices(c)
+            f = ch.chunk_faces(c)
+            mesh.CreatePointsAttr(Vt.Vec3fArray.FromNumpy(np.ascontiguousarray(v, np.float32)))
+            mesh.CreateFaceVertexCountsAttr(Vt.IntArray.FromNumpy(np.full(len(f), 3, np.int32)))
+            mesh.CreateFaceVertexIndicesAttr(Vt.IntArray.FromNumpy(np.ascontiguousarray(f.ravel(), np.int32)))
+            mesh.CreateSubdivisionSchemeAttr(UsdGeom.Tokens.none)
+            prim = mesh.GetPrim()
+            prim.CreateAttribute("plano:materialId", Sdf.ValueTypeNames.Int).Set(int(ch.material_ids[c]))
+            prim.CreateAttribute("plano:partIndex", Sdf.ValueTypeNames.Int).Set(int(ch.part_index[c]))
+            prim.CreateAttribute("plano:massKg", Sdf.ValueTypeNames.Double).Set(float(ch.mass_kg[c]))
+            ops.append((mesh.AddTranslateOp(UsdGeom.XformOp.PrecisionDouble), mesh.AddOrientOp()))
+        for n in frames:
+            fr = cache.frame(n)
+            for c, (tr, orient) in enumerate(ops):
+                p = fr.positions[c]
+                x, y, z, w = (float(a) for a in fr.rotations[c])
+                tr.Set(Gf.Vec3d(*map(float, p)), n)
+                orient.Set(Gf.Quatf(w, x, y, z), n)
+        stage.GetRootLayer().Save()
+    return Path(path)
