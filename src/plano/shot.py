@@ -37,7 +37,7 @@ def shot_graph(spec: Any, run_name: str, quality: str = "previs", rate_per_hour:
         scene.make_scene(spec),
         sim.make(spec),
         render.make(spec, run_name, quality),
-        deliver.make(run_name, rate_per_hour),
+        deliver.make(run_name, rate_per_hour, unused_spec_fields()),
     ))
 
 

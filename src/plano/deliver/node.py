@@ -19,18 +19,20 @@ def outputs(store: Store, run_name: str) -> dict[str, Any]:
     }
 
 
-def make(run_name: str, rate_per_hour: float | None = None) -> Node:
+def make(run_name: str, rate_per_hour: float | None = None, unused_fields: tuple[str, ...] = ()) -> Node:
+    """``unused_fields``: spec fields no stage uses yet, for the report."""
     def run(ctx: Context) -> dict[str, Any]:
         from plano.deliver.run import deliver_shot
 
         spec, sim = ctx.inputs["spec"], ctx.inputs["sim"]
         return deliver_shot(ctx.inputs["render"], spec, ctx.store.root, run_name, ctx.progress,
-                            stage_seconds=dict(ctx.history), rate_per_hour=rate_per_hour, sim_info=sim.document)
+                            stage_seconds=dict(ctx.history), rate_per_hour=rate_per_hour, sim_info=sim.document,
+                            unused_fields=unused_fields)
 
     def load(store: Store) -> dict[str, Any] | None:
         files = outputs(store, run_name)
         return files if all(p.is_file() for p in files.values()) else None
 
-    config = {"plano": __version__, "rate_per_hour": rate_per_hour, "name": run_name}
+    config = {"plano": __version__, "rate_per_hour": rate_per_hour, "name": run_name, "unused": list(unused_fields)}
     names = [f"{run_name}.mov", f"{run_name}.mp4", "contact.png", "report.html", "provenance.json"]
     return Node("deliver", run, load, config=config, inputs=("spec", "sim", "render"), writes=tuple(names))

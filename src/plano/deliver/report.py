@@ -68,6 +68,8 @@ class ReportData:
     frames: dict[str, Any] = field(default_factory=dict)
     """{"count", "first", "last", "width", "height", "fps"}."""
     spec_hash: str = ""
+    unused: tuple[str, ...] = ()
+    """Spec fields that no stage uses yet (parsed and kept, but they change nothing in this version)."""
 
 
 _CSS = """
@@ -89,6 +91,16 @@ def _e(value: Any) -> str:
     elif isinstance(value, float):
         value = f"{value:.4g}"
     return html.escape(str(value))
+
+
+def _unused(spec: Any, unused: tuple[str, ...]) -> str:
+    if not unused:
+        return '<span class="muted">none: every field is used</span>'
+    rows = []
+    for path in unused:
+        words = spec.sources.get(path, ())
+        rows.append(_e(path) + (f" (set by {_e(', '.join(words))})" if words else ""))
+    return "<br>".join(rows)
 
 
 def _spec_rows(spec: Any) -> str:
@@ -168,6 +180,9 @@ def build_report_html(d: ReportData) -> str:
 <p>{_e(unparsed) if unparsed else '<span class="muted">none: every word was used</span>'}</p>
 <h3>Parser notes</h3>
 <p>{'<br>'.join(_e(n) for n in notes) if notes else '<span class="muted">none</span>'}</p>
+<h3>Not used yet</h3>
+<p class="muted">Fields kept in the spec that no stage of this version uses: they change nothing in these frames.</p>
+<p>{_unused(spec, d.unused)}</p>
 <h2>Engines</h2>
 <p class="muted">The engines this shot's stages reported, then the installed versions of every library plano uses.</p>
 <table><tr><th>engine</th><th>version</th></tr>
