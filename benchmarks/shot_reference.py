@@ -31,7 +31,7 @@ REFERENCE_PROMPT = (
     "gritty afternoon lighting, style of a Denis Villeneuve film --ar 16:9 --style raw"
 )
 TARGET_S = 180.0
-STAGES = ("spec", "scene", "sim", "render", "deliver")
+from plano.shot import STAGES  # noqa: E402
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 BEGIN, END = "<!-- shot_reference:begin -->", "<!-- shot_reference:end -->"
 
