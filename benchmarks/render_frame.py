@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from render_fixtures import MemorySimCache, fixture_scene, make_chunks  # noqa: E402
 
 from plano.opengl import renderer_name  # noqa: E402
-from plano.render.exr import write_passes  # noqa: E402
+from plano.render.run import write_frame as write_passes  # noqa: E402
 from plano.render.gl_renderer import Renderer  # noqa: E402
 from plano.render.quality import render_settings  # noqa: E402
 from plano.render.run import _frame_input, _SimFrames  # noqa: E402

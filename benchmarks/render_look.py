@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from render_fixtures import MemorySimCache, fixture_scene, make_chunks  # noqa: E402
 
 from plano.render.gl_renderer import Renderer  # noqa: E402
-from plano.render.look import to_display  # noqa: E402
+from plano.color import to_8bit as to_display  # noqa: E402
 from plano.render.quality import render_settings  # noqa: E402
 from plano.render.run import _frame_input, _SimFrames  # noqa: E402
 

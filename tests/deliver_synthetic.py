@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from plano.deliver.exr import write_channels
+from plano.io.exr import write_channels
 
 
 def synthetic_channels(frame_index: int, count: int, width: int, height: int) -> dict[str, np.ndarray]:

@@ -7,7 +7,7 @@ from deliver_synthetic import write_synthetic_passes
 from PIL import Image
 
 from plano.deliver.contact import GAP, HEADER_HEIGHT
-from plano.deliver.exr import read_passes
+from plano.io.exr import read_passes
 from plano.deliver.movie import probe_movie
 from plano.deliver.run import deliver_shot
 from plano.errors import PlanoError
@@ -61,7 +61,7 @@ def test_movies_decode_with_the_right_frames_size_rate_and_codec(delivered, key,
 
 
 def test_movie_pixels_are_the_rec709_display_transform(delivered):
-    from plano.deliver.color import to_display
+    from plano.color import to_display
 
     root, _, out, _ = delivered
     passes = read_passes(root / "passes" / "SEQ010_SH010_v001.1001.exr")
@@ -149,7 +149,7 @@ def test_missing_and_partial_passes_are_clear_errors(tmp_path):
 
 
 def test_exr_without_beauty_is_a_clear_error(tmp_path):
-    from plano.deliver.exr import write_channels
+    from plano.io.exr import write_channels
 
     p = write_channels(tmp_path / "x.1001.exr", {"depth.Z": np.ones((4, 4), np.float32)})
     with pytest.raises(PlanoError, match=r"no beauty channel.*depth\.Z"):
@@ -165,7 +165,7 @@ def test_frames_of_different_sizes_are_a_clear_error(tmp_path):
 
 
 def test_beauty_only_passes_deliver_without_the_pass_row(tmp_path):
-    from plano.deliver.exr import write_channels
+    from plano.io.exr import write_channels
 
     spec = tiny_spec(duration_s=0.125)
     exrs = [
@@ -181,7 +181,7 @@ def test_beauty_only_passes_deliver_without_the_pass_row(tmp_path):
 
 
 def test_renderer_attributes_reach_provenance(tmp_path):
-    from plano.deliver.exr import write_channels
+    from plano.io.exr import write_channels
 
     spec = tiny_spec(duration_s=1 / 24)
     exr = write_channels(tmp_path / "S_v1.1001.exr", {c: np.zeros((18, 32), np.float32) for c in "RGB"},

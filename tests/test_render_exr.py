@@ -13,9 +13,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from render_fixtures import MemorySimCache, fixture_scene, make_chunks  # noqa: E402
 
 from plano.errors import PlanoError  # noqa: E402
-from plano.render.exr import CHANNELS, is_complete, read_passes  # noqa: E402
+from plano.io.exr import is_complete, read_channels, read_passes, verify, write_channels, write_passes  # noqa: E402
 from plano.render.quality import RenderSettings, render_settings  # noqa: E402
 from plano.render.run import render_shot  # noqa: E402
+from plano.schema.passes import CHANNELS, HALF_CHANNELS, LAYERS, Passes  # noqa: E402
 
 TINY = RenderSettings(width=96, height=54, shadow_map_px=512, dust_steps=16)
 
@@ -39,9 +40,13 @@ def test_shot_writes_exrs_that_openimageio_reads_and_resumes(tmp_path):
     pixels = inp.read_image("float")
     inp.close()
     assert np.isfinite(pixels).all()
-    ch = read_passes(paths[1])
+    ch = read_channels(paths[1])
     assert ch["depth.Z"].max() > 10.0 and ch["A"].max() == 1.0
     assert ch["depth.Z"].dtype == np.float32
+    passes = read_passes(paths[1])
+    assert passes.complete and passes.size == (96, 54) and passes.normals.shape == (54, 96, 3)
+    np.testing.assert_array_equal(passes.depth[..., 0], ch["depth.Z"])
+    verify(paths[1])
 
     # resume: complete frames are kept, a deleted or half-written one is rendered again
     paths[0].unlink()
@@ -97,3 +102,59 @@ def test_cli_frame_ranges():
         parse_frames("990-1001", 1001, 1120)
     with pytest.raises(PlanoError, match="frame range"):
         parse_frames("first-last", 1001, 1120)
+
+
+def _random_passes(h: int = 20, w: int = 30) -> Passes:
+    rng = np.random.default_rng(3)
+    layers = {layer.name: rng.random((h, w, layer.depth), dtype=np.float32) * 4 for layer in LAYERS}
+    layers["depth"][0, :] = 0.0  # sky
+    layers["object_id"] = np.floor(layers["object_id"] * 100)
+    layers["motion"] -= 2.0
+    return Passes.from_dict(layers)
+
+
+def test_channel_table_round_trip_with_openimageio_reading_the_same_names(tmp_path):
+    oiio = pytest.importorskip("OpenImageIO")
+    passes = _random_passes()
+    path = write_passes(tmp_path / "SH.1001.exr", passes, attributes={"software": "plano test"})
+    assert not list(tmp_path.glob("*tmp*"))
+    # the names written today, in this order, so files stay compatible
+    assert CHANNELS == ("R", "G", "B", "A", "depth.Z", "N.X", "N.Y", "N.Z", "id.object", "id.material",
+                        "motion.X", "motion.Y", "dust.A")
+    inp = oiio.ImageInput.open(str(path))
+    spec = inp.spec()
+    pixels = inp.read_image("float")
+    inp.close()
+    assert set(spec.channelnames) == set(CHANNELS)
+    formats = dict(zip(spec.channelnames, spec.channelformats or [spec.format] * spec.nchannels))
+    for c in CHANNELS:
+        assert str(formats[c]) == ("half" if c in HALF_CHANNELS else "float"), c
+    assert spec.getattribute("software") == "plano test"
+    back = read_passes(path)
+    for layer in LAYERS:
+        ours, theirs = getattr(passes, layer.name), getattr(back, layer.name)
+        assert theirs.shape == ours.shape and theirs.dtype == np.float32
+        tol = 2e-3 * 4 if layer.storage == "half" else 0.0  # half keeps ~11 bits
+        np.testing.assert_allclose(theirs, ours, atol=tol, err_msg=layer.name)
+        for k, c in enumerate(layer.channels):  # OpenImageIO sees the same values under the same names
+            np.testing.assert_allclose(pixels[..., spec.channelnames.index(c)], theirs[..., k], atol=1e-6)
+    assert is_complete(path) and not is_complete(path, settings_key="other")
+
+
+def test_a_truncated_or_missing_exr_is_a_plano_error_naming_the_file(tmp_path):
+    path = write_passes(tmp_path / "SH.1001.exr", _random_passes(64, 48))
+    data = path.read_bytes()
+    cut = tmp_path / "SH.1002.exr"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(PlanoError, match=r"SH\.1002\.exr.*truncated or corrupt"):
+        read_passes(cut)
+    with pytest.raises(PlanoError, match=r"SH\.1002\.exr"):
+        verify(cut)
+    with pytest.raises(PlanoError, match=r"SH\.1003\.exr.*does not exist"):
+        read_passes(tmp_path / "SH.1003.exr")
+    # a file without every layer is readable but not complete
+    beauty_only = write_channels(tmp_path / "SH.1004.exr", {c: np.zeros((4, 4), np.float32) for c in "RGB"})
+    assert read_passes(beauty_only).depth is None and not read_passes(beauty_only).complete
+    assert not is_complete(beauty_only)
+    with pytest.raises(PlanoError, match=r"lacks channel\(s\) \['A'"):
+        verify(beauty_only)

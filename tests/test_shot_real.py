@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from plano.deliver.exr import read_channels
+from plano.io.exr import read_channels
 from plano.deliver.movie import probe_movie
 from plano.shot import run_shot
 from plano.spec.model import Camera, Format, ShotSpec

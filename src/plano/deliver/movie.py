@@ -1,6 +1,6 @@
 """Movies with PyAV (its own ffmpeg): ProRes 422 HQ ``.mov`` and H.264 ``.mp4``, tagged Rec.709.
 
-Frames come in display-referred (already through the OCIO Rec.1886 / Rec.709 view) as float32
+Frames come in display-referred (already through ``plano.color.to_display(..., "rec709")``) as float32
 (H, W, 3) in [0, 1]. ProRes is fed 16-bit RGB and converted to 10-bit 4:2:2 with the BT.709 matrix;
 H.264 8-bit 4:2:0. Both need even sizes: an odd width or height loses its last column or row.
 """

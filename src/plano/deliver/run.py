@@ -11,11 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from plano.core.cache import stable_hash
+from plano import color
 from plano.core import Progress, no_progress
-from plano.deliver import color, contact, machine, movie, provenance, report
-from plano.deliver.exr import frame_number, read_header, read_passes
+from plano.core.cache import stable_hash
+from plano.deliver import contact, machine, movie, provenance, report
 from plano.errors import PlanoError
+from plano.io.exr import read_header, read_passes
+from plano.schema.naming import parse_frame_file
 
 CONTACT_FRAMES = 12
 STILLS = 4
@@ -54,6 +56,12 @@ def _prefetched(items: Sequence[Any], fn: Callable[[Any], Any], ahead: int = 2) 
                 futures.append(pool.submit(fn, items[i + ahead]))
             yield futures[i].result()
             futures[i] = None
+
+
+def frame_number(path: str | Path, default: int) -> int:
+    """The frame number of ``name.1001.exr``, or ``default`` when the name holds none."""
+    parsed = parse_frame_file(Path(path).name)
+    return parsed[1] if parsed else default
 
 
 def _sorted_frames(exr_paths: Sequence[str | Path], spec: Any) -> list[tuple[int, Path]]:
@@ -107,13 +115,15 @@ def deliver_shot(
     stage_seconds: dict[str, float | dict] | None = None,
     rate_per_hour: float | None = None,
     sim_info: dict[str, Any] | None = None,
+    unused_fields: Sequence[str] = (),
 ) -> dict[str, Path]:
     """Deliver a rendered shot into ``out_dir``: ``<name>.mov`` (ProRes 422 HQ, Rec.709), ``<name>.mp4``
     (H.264, Rec.709), ``contact.png`` (sRGB), ``report.html``, ``provenance.json``.
 
     ``exr_paths``: one multi-layer EXR per frame (``<name>.<frame>.exr``, the spec's frames from 1001);
     ``stage_seconds``: seconds (or {"seconds", "cached", "key"}) per stage of this run, for the report;
-    ``sim_info``: the sim cache's ``info.json`` (engine, timings) for the report; ``rate_per_hour``: machine price for the cost line (default from
+    ``sim_info``: the sim cache's ``info.json`` (engine, timings) for the report; ``unused_fields``: spec fields
+    no stage uses yet, which the report lists; ``rate_per_hour``: machine price for the cost line (default from
     ``PLANO_MACHINE_RATE_PER_HOUR``). Returns {"mov", "mp4", "contact", "report", "provenance"} -> path.
     """
     t0 = time.perf_counter()
@@ -152,16 +162,18 @@ def deliver_shot(
             mp4.add(video)
             if i in contact_idx or i in still_idx:
                 # downscaled in linear light first: a quarter of the pixels through OCIO
-                srgb = color.to_uint8(color.to_display(_downscale_linear(passes.beauty, STILL_WIDTH), "srgb"))
+                srgb = color.to_8bit(_downscale_linear(passes.beauty, STILL_WIDTH), "srgb")
                 if i in contact_idx:
                     thumbs.append((str(frame), _downscale(srgb, contact.THUMB_WIDTH)))
                 if i in still_idx:
                     stills.append((frame, srgb))
             if i in pass_idx:
                 if passes.depth is not None:
-                    pass_thumbs.append((f"depth {frame}", _downscale(contact.depth_preview(passes.depth), contact.THUMB_WIDTH)))
+                    depth = contact.depth_preview(passes.depth[..., 0])
+                    pass_thumbs.append((f"depth {frame}", _downscale(depth, contact.THUMB_WIDTH)))
                 if passes.dust is not None:
-                    pass_thumbs.append((f"dust {frame}", _downscale(contact.mono_preview(passes.dust), contact.THUMB_WIDTH)))
+                    dust = contact.mono_preview(passes.dust[..., 0])
+                    pass_thumbs.append((f"dust {frame}", _downscale(dust, contact.THUMB_WIDTH)))
             progress(0.9 * (i + 1) / n, f"frame {frame}")
 
     progress(0.92, "contact sheet")
@@ -209,6 +221,7 @@ def deliver_shot(
         report.ReportData(
             name=name, spec=spec, stills=stills, stages=stages, machine=info, cost=cost, engines=engines,
             color=col, label=label, files=files, frames=frame_info, spec_hash=spec_hash,
+            unused=tuple(unused_fields),
         ),
     )
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from plano.errors import PlanoError
+from plano.scene.materials import texture_id
 from plano.scene.model import Material, Scene
 from plano.sim.model import DEBRIS, GLASS, PAPER, Chunks
 
@@ -29,8 +30,6 @@ VERTEX_ATTRS = ("in_pos", "in_normal", "in_rest", "in_ids")
 SHADOW_FORMAT = "3f 24x 3i"
 SHADOW_ATTRS = ("in_pos", "in_ids")
 
-TEXTURE_KINDS = {"none": 0, "concrete": 1, "board_formed": 2, "brick": 3, "panel": 4, "mullion": 5, "stone": 6,
-                 "asphalt": 7, "paving": 8, "glass": 9, "paper": 10, "metal": 11}
 PARTICLE_MATERIAL_BASE = 1000
 DRAWN_PARTICLE_KINDS = (DEBRIS, PAPER, GLASS)
 
@@ -137,7 +136,8 @@ def particle_shape() -> np.ndarray:
 
 def material_table(scene: Scene) -> tuple[np.ndarray, int]:
     """(M, 8) float32 rows indexed by material id: base colour, roughness, metallic, transmission,
-    texture kind, texture scale. Rows for the particle materials sit at PARTICLE_MATERIAL_BASE + kind."""
+    texture kind (``plano.scene.materials.TEXTURE_IDS``), texture scale. Rows for the particle materials sit at
+    PARTICLE_MATERIAL_BASE + kind."""
     max_id = max([m.id for m in scene.materials.values()] + [0])
     if max_id >= PARTICLE_MATERIAL_BASE:
         raise PlanoError(f"material id {max_id} is too large; the renderer expects ids below {PARTICLE_MATERIAL_BASE}")
@@ -145,9 +145,9 @@ def material_table(scene: Scene) -> tuple[np.ndarray, int]:
     rows[:, 0:3], rows[:, 3], rows[:, 7] = 0.5, 0.8, 1.0
     for m in scene.materials.values():
         rows[m.id] = [*m.base_color, m.roughness, m.metallic, m.transmission,
-                      TEXTURE_KINDS.get(m.texture, 0), max(m.texture_scale_m, 1e-3)]
+                      texture_id(m.texture), max(m.texture_scale_m, 1e-3)]
     for kind, (col, rough, metal, trans, tex) in _PARTICLE_MATERIALS.items():
-        rows[PARTICLE_MATERIAL_BASE + kind] = [*col, rough, metal, trans, TEXTURE_KINDS[tex], 1.0]
+        rows[PARTICLE_MATERIAL_BASE + kind] = [*col, rough, metal, trans, texture_id(tex), 1.0]
     return rows, max_id
 
 

@@ -2,7 +2,7 @@
 
 ``render_shot`` writes ``<out_dir>/<name>.<frame:04d>.exr`` for every frame of the camera rig (from 1001); a frame
 whose file is already complete is skipped, so a killed render resumes. ``render_frame`` returns the passes of one
-frame as arrays (for tests and previews).
+frame as arrays (for tests and previews). The files are ``plano.schema.passes`` layers written by ``plano.io.exr``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from plano.errors import PlanoError
-from plano.render.exr import is_complete, write_passes
+from plano.io.exr import is_complete, write_passes
 from plano.render.gl_renderer import FrameInput, Renderer
 from plano.render.quality import RenderSettings, render_settings, settings_key
 from plano.scene.model import Scene
+from plano.schema.naming import frame_file
+from plano.schema.passes import Passes
 
 Progress = Callable[[float, str], None]
 
@@ -112,8 +114,20 @@ def render_frame(scene: Scene, sim, frame: int, quality: str | RenderSettings = 
             renderer.release()
 
 
+def to_passes(raw: dict[str, np.ndarray], source: str = "") -> Passes:
+    """The renderer's arrays (``Renderer.render``: ``normal`` for the normals layer) as ``Passes``."""
+    layers = {("normals" if k == "normal" else k): v for k, v in raw.items()}
+    return Passes.from_dict(layers, source or "the renderer")
+
+
+def write_frame(path: str | Path, raw: dict[str, np.ndarray], compression: str = "zips",
+                attributes: dict[str, str] | None = None) -> Path:
+    """Write the renderer's arrays for one frame to ``path`` as a multi-layer EXR (atomically)."""
+    return write_passes(path, to_passes(raw, str(path)), attributes, compression)
+
+
 def frame_path(out_dir: str | Path, name: str, frame: int) -> Path:
-    return Path(out_dir) / f"{name}.{frame:04d}.exr"
+    return Path(out_dir) / frame_file(name, frame)
 
 
 def render_shot(scene: Scene, sim, spec, out_dir: str | Path, name: str, quality: str | RenderSettings = "previs",
@@ -153,7 +167,7 @@ def render_shot(scene: Scene, sim, spec, out_dir: str | Path, name: str, quality
                 passes = renderer.render(_frame_input(scene, sim_frames, frame))
                 if pending is not None:
                     pending.result()
-                pending = pool.submit(write_passes, path, passes, settings.exr_compression, attrs)
+                pending = pool.submit(write_frame, path, passes, settings.exr_compression, attrs)
                 per = (time.perf_counter() - t0) / (k + 1)
                 progress((skipped + k + 0.5) / len(paths), f"frame {frame} ({per:.2f} s/frame)")
             if pending is not None:

@@ -2,7 +2,9 @@
 
 Lambert shading in the sun with a shadow map, hemispherical sky light, a sky-reflection term on glass,
 cheap procedural detail (board-formed concrete, brick courses, mullions, panel joints, paving), aerial
-perspective, a filmic tone map to sRGB. It is a preview: the render stage draws the real thing.
+perspective. The shaders work in scene-linear ACEScg (the materials' and the sky's colours); the picture reaches
+the screen through the OCIO display transform (``plano.color``, ACES SDR view on sRGB) like every other image.
+It is a preview: the render stage draws the real thing.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import numpy as np
 
 from plano.core.atomic import atomic_path
 from plano.opengl import headless_context
+from plano.schema.camera import look_at, ortho
+from plano.scene.materials import texture_id
 from plano.scene.model import Scene
 
-TEXTURE_IDS = {"none": 0, "concrete": 1, "board_formed": 2, "brick": 3, "mullion": 4, "panel": 5, "stone": 6,
-               "asphalt": 7, "paving": 8, "glass": 9}
+DISPLAY_EXPOSURE_EV = 0.75
+"""Exposure added before the display transform: the preview's light levels and camera exposure were tuned with a
+filmic curve that reads about 0.75 stop brighter than the ACES SDR view (0.18 grey -> sRGB 0.52 there)."""
 
 _VS = """
 #version 450
@@ -56,7 +61,7 @@ vec3 sky(vec3 d) {
 
 void main() {
     vec3 n = normalize(v_nrm);
-    int tex = int(v_mat.x + 0.5);
+    int tex = int(v_mat.x + 0.5);  // plano.scene.materials.TEXTURE_IDS
     float scale = max(v_mat.y, 0.01);
     float glassy = v_mat.z;
     float tint = v_mat.w;
@@ -78,13 +83,13 @@ void main() {
         float mortar = max(line(uv.y / scale + 0.5, 0.08), line(u + 0.5, 0.03));
         albedo *= (0.8 + 0.35 * hash(vec2(floor(u), row)));
         albedo = mix(albedo, vec3(0.32, 0.30, 0.27), mortar * 0.85);
-    } else if (tex == 4) {  // curtain wall mullions
+    } else if (tex == 4) {  // precast panels
+        float m = max(line(uv.x / scale + 0.5, 0.01), line(uv.y / 2.8 + 0.5, 0.012));
+        albedo *= (0.9 + 0.15 * hash(floor(uv / vec2(scale, 2.8)))) * (1.0 - 0.45 * m);
+    } else if (tex == 5) {  // curtain wall mullions
         float m = max(line(uv.x / scale + 0.5, 0.03), line(uv.y / 3.75 + 0.5, 0.02));
         albedo = mix(albedo, vec3(0.09, 0.09, 0.1), m);
         glassy *= 1.0 - m;
-    } else if (tex == 5) {  // precast panels
-        float m = max(line(uv.x / scale + 0.5, 0.01), line(uv.y / 2.8 + 0.5, 0.012));
-        albedo *= (0.9 + 0.15 * hash(floor(uv / vec2(scale, 2.8)))) * (1.0 - 0.45 * m);
     } else if (tex == 6) { albedo *= 0.88 + 0.16 * vnoise(uv * 2.0) - 0.1 * line(uv.y / scale + 0.5, 0.02); }
     else if (tex == 7) { albedo *= 0.8 + 0.4 * vnoise(uv * 3.0) * vnoise(uv * 0.2); }
     else if (tex == 8) { albedo *= (0.85 + 0.2 * hash(floor(uv / scale))) * (1.0 - 0.3 * max(line(uv.x / scale + 0.5, 0.04), line(uv.y / scale + 0.5, 0.04))); }
@@ -156,36 +161,16 @@ def _geometry(scene: Scene) -> np.ndarray:
         r[:, 6:9] = m.base_color
         tint = 1.0 + 0.08 * (((k * 2654435761) % 1000) / 1000.0 - 0.5)
         glassy = m.transmission if m.transmission > 0 else (0.15 if m.metallic > 0.5 else 0.0)
-        r[:, 9:13] = (TEXTURE_IDS.get(m.texture, 0), m.texture_scale_m, glassy, tint)
+        r[:, 9:13] = (texture_id(m.texture), m.texture_scale_m, glassy, tint)
         rows.append(r)
     return np.concatenate(rows)
-
-
-def _look_at(eye, target, up) -> np.ndarray:
-    f = target - eye
-    f = f / np.linalg.norm(f)
-    s = np.cross(f, up)
-    if np.linalg.norm(s) < 1e-6:
-        s = np.cross(f, [0, 1.0, 0])
-    s /= np.linalg.norm(s)
-    u = np.cross(s, f)
-    m = np.eye(4)
-    m[0, :3], m[1, :3], m[2, :3] = s, u, -f
-    m[:3, 3] = -m[:3, :3] @ eye
-    return m
-
-
-def _ortho(half_w: float, half_h: float, near: float, far: float) -> np.ndarray:
-    m = np.eye(4)
-    m[0, 0], m[1, 1] = 1 / half_w, 1 / half_h
-    m[2, 2] = -2 / (far - near)
-    m[2, 3] = -(far + near) / (far - near)
-    return m
 
 
 def render_preview(scene: Scene, path: str | Path, frame: int | None = None, width: int = 960) -> Path:
     """Draw the scene from the shot camera at ``frame`` (default: the first) into a PNG ``width`` pixels wide."""
     from PIL import Image
+
+    from plano.color import to_8bit
 
     ctx = headless_context()
     rig = scene.camera
@@ -206,7 +191,7 @@ def render_preview(scene: Scene, path: str | Path, frame: int | None = None, wid
     radius = float(np.linalg.norm(hb[1] - hb[0])) * 0.5 + 0.3 * float(np.linalg.norm(hb[1, :2] - hb[0, :2])) + 40.0
     l_eye = centre + sun_dir * (radius * 3)
     up = np.array([0, 0, 1.0]) if abs(sun_dir[2]) < 0.99 else np.array([0, 1.0, 0])
-    light_vp = _ortho(radius, radius, 1.0, radius * 6) @ _look_at(l_eye, centre, up)
+    light_vp = ortho(-radius, radius, -radius, radius, 1.0, radius * 6) @ look_at(l_eye, centre, up)
 
     prog = ctx.program(vertex_shader=_VS, fragment_shader=_FS)
     sprog = ctx.program(vertex_shader=_VS, fragment_shader=_SHADOW_FS)
@@ -261,18 +246,10 @@ def render_preview(scene: Scene, path: str | Path, frame: int | None = None, wid
     raw = np.frombuffer(fbo.read(components=3, dtype="f4"), dtype="f4").reshape(H, W, 3)[::-1]
     for obj in (vao, svao, qvao, vbo, quad, prog, sprog, sky_prog, fbo, sfbo, color, depth, depth_tex):
         obj.release()
-    img = _tonemap(raw)
-    im = Image.fromarray(img).resize((width, height), Image.LANCZOS)
+    # resolve the supersampling in scene-linear light (a box over each ss x ss block), then the display transform
+    linear = raw.reshape(height, ss, width, ss, 3).mean(axis=(1, 3))
+    im = Image.fromarray(to_8bit(linear, "srgb", DISPLAY_EXPOSURE_EV))
     path = Path(path)
     with atomic_path(path) as tmp:
         im.save(tmp, format="PNG", optimize=True)
     return path
-
-
-def _tonemap(x: np.ndarray) -> np.ndarray:
-    """Scene-linear (H, W, 3) -> sRGB uint8 with a filmic curve (Narkowicz ACES fit)."""
-    x = np.maximum(x, 0.0) * 0.9
-    y = (x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14)
-    y = np.clip(y, 0.0, 1.0)
-    srgb = np.where(y <= 0.0031308, 12.92 * y, 1.055 * np.power(y, 1 / 2.4) - 0.055)
-    return (srgb * 255.0 + 0.5).astype(np.uint8)

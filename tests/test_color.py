@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from plano.deliver.color import color_info, to_display, to_uint8
+from plano.color import color_info, quantize_8bit, save_png, to_display
 from plano.errors import PlanoError
 
 
@@ -37,7 +37,7 @@ def test_shape_is_kept_and_input_not_modified():
     out = to_display(img)
     assert out.shape == (5, 7, 3) and out.dtype == np.float32
     np.testing.assert_array_equal(img, before)
-    assert to_uint8(out).dtype == np.uint8
+    assert quantize_8bit(out).dtype == np.uint8
 
 
 def test_bad_input_is_a_plano_error():
@@ -50,3 +50,14 @@ def test_bad_input_is_a_plano_error():
 def test_color_info_names_the_builtin_aces_config():
     info = color_info()
     assert "aces-v1.3" in info["config"] and info["view"] == "ACES 1.0 - SDR Video"
+
+
+def test_previews_go_through_the_same_transform(tmp_path):
+    from PIL import Image
+
+    grey = np.full((4, 6, 3), 0.18, np.float32)
+    path = save_png(grey, tmp_path / "grey.png")
+    png = np.asarray(Image.open(path))
+    assert png.shape == (4, 6, 3)
+    assert int(png[0, 0, 0]) == int(quantize_8bit(to_display(grey))[0, 0, 0])
+    assert not list(tmp_path.glob("*.tmp-*"))

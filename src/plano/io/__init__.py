@@ -1,0 +1,1 @@
+"""Adapters to file formats and tools (EXR, USD, ...), as plain modules."""
