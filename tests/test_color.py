@@ -1,7 +1,9 @@
+"""The one display transform: OCIO's built-in ACES config, ACEScg -> sRGB / Rec.709."""
+
 import numpy as np
 import pytest
 
-from plano.color import color_info, quantize_8bit, save_png, to_display
+from plano.color import color_info, quantize_8bit, save_png, to_8bit, to_display
 from plano.errors import PlanoError
 
 
@@ -61,3 +63,19 @@ def test_previews_go_through_the_same_transform(tmp_path):
     assert png.shape == (4, 6, 3)
     assert int(png[0, 0, 0]) == int(quantize_8bit(to_display(grey))[0, 0, 0])
     assert not list(tmp_path.glob("*.tmp-*"))
+
+
+def test_mid_grey_code_value_matches_ocio_computed_independently():
+    import PyOpenColorIO as OCIO
+
+    config = OCIO.Config.CreateFromBuiltinConfig(color_info()["config"])
+    cpu = config.getProcessor("ACEScg", "sRGB - Display", "ACES 1.0 - SDR Video",
+                              OCIO.TRANSFORM_DIR_FORWARD).getDefaultCPUProcessor()
+    expected = cpu.applyRGB([0.18, 0.18, 0.18])
+    got = to_display(np.full((1, 1, 3), 0.18, np.float32), "srgb")[0, 0]
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    code = to_8bit(np.full((1, 1, 3), 0.18, np.float32))[0, 0]
+    assert code.tolist() == [round(expected[0] * 255)] * 3 == [91] * 3  # 0.356 * 255
+    one_stop_up = to_display(np.full((1, 1, 3), 0.18, np.float32), exposure_ev=1.0)
+    np.testing.assert_allclose(one_stop_up, to_display(np.full((1, 1, 3), 0.36, np.float32)), atol=1e-6)
+
