@@ -78,6 +78,15 @@ class Grammar:
     """The recessed ground floor stands on a row of heavy pilotis (else a lobby colonnade of slender columns)."""
     parapet_mat: str | None = None
     """The roof parapet's material (``None``: the facade's)."""
+    depth_in_bays: bool = True
+    """The footprint's depth is a whole number of bays (False: rounded to 0.1 m, for slab blocks whose depth
+    the bay does not set)."""
+    balcony_rail_mat: str = "painted_panel"
+    """The balconies' front rail."""
+    balcony_rail_posts: bool = False
+    """Steel side rails at each end of a balcony (open balconies), besides the front rail."""
+    context_facades: tuple[str, ...] = ("concrete", "glass_curtain", "limestone", "aluminium_frame")
+    """Wall materials of the neighbouring buildings in a street of this style (one drawn per building)."""
 
 
 GRAMMARS: dict[str, Grammar] = {
@@ -85,31 +94,36 @@ GRAMMARS: dict[str, Grammar] = {
         "brutalist", (10, 14), (54.0, 66.0), (22.0, 26.0), (3.6, 3.9), 0.45, 6.0, 0.0, 1.0, 0.45, 0.35, 0.28,
         1.6, 1.6, 0.6, "concrete_board_formed", "concrete_board_formed", "concrete_board_formed", "glass_dark",
         "concrete_board_formed", column_m=0.8, ground_recess_m=4.5, upstand_m=1.1, fins=True, parapet_m=1.6,
-        core_m=(9.0, 7.0), core_every_m=32.0, ground_shop=True, pilotis=True),
+        core_m=(9.0, 7.0), core_every_m=32.0, ground_shop=True, pilotis=True,
+        context_facades=("concrete", "render_plaster", "brick", "concrete_precast_panel", "terracotta", "limestone")),
     "modernist": Grammar(
         "modernist", (26, 36), (36.0, 44.0), (26.0, 32.0), (3.7, 3.9), 0.3, 4.5, 0.0, 0.0, 0.0, 0.12, 0.0,
         0.0, 0.4, 0.8, "glass_curtain", "concrete", "steel", "glass_curtain", "glass_curtain",
         column_m=0.7, ground_recess_m=3.0, parapet_m=1.2, core_m=(12.0, 9.0), core_every_m=100.0,
-        ground_shop=True, parapet_mat="aluminium_frame"),
+        ground_shop=True, parapet_mat="aluminium_frame",
+        context_facades=("concrete", "glass_curtain", "limestone", "aluminium_frame")),
     "art_deco": Grammar(
         "art_deco", (24, 30), (34.0, 40.0), (30.0, 34.0), (3.6, 3.8), 0.3, 4.5, 0.5, 0.9, 0.6, 0.35, 0.25,
         0.0, 0.35, 1.0, "limestone", "concrete", "steel", "glass", "bronze", column_m=0.6,
         setbacks=((0.5, 0.1), (0.72, 0.09), (0.86, 0.08)), roof="crown", parapet_m=1.4, core_m=(9.0, 8.0),
-        core_every_m=100.0, ground_shop=True),
+        core_every_m=100.0, ground_shop=True, context_facades=("limestone", "terracotta", "brick", "render_plaster")),
     "neoclassical": Grammar(
         "neoclassical", (4, 5), (64.0, 76.0), (26.0, 30.0), (5.0, 5.6), 0.45, 4.5, 0.55, 1.1, 1.0, 0.6, 0.35,
         0.2, 1.0, 1.6, "limestone", "concrete", "limestone", "glass_dark", "limestone", column_m=0.7,
         column_round=True, portico=True, parapet_m=1.1, core_m=(8.0, 6.0), core_every_m=40.0,
-        parapet_mat="limestone"),
+        parapet_mat="limestone", context_facades=("limestone", "render_plaster", "terracotta", "limestone")),
     "soviet_panel": Grammar(
         "soviet_panel", (9, 12), (84.0, 96.0), (14.0, 15.0), (2.8, 2.8), 0.22, 3.0, 0.42, 0.9, 0.45, 0.3, 0.12,
         0.0, 0.0, 0.5, "concrete_precast_panel", "reinforced_concrete", "reinforced_concrete", "glass_dark",
         "concrete_precast_panel", column_m=0.4, column_spacing_m=6.0, balcony_share=0.35, parapet_m=0.7,
-        core_m=(3.0, 5.0), core_every_m=24.0, blind_ends=True),
+        core_m=(3.0, 5.0), core_every_m=24.0, blind_ends=True, depth_in_bays=False,
+        context_facades=("concrete_precast_panel", "concrete_precast_panel", "brick", "concrete")),
     "brick_residential": Grammar(
         "brick_residential", (5, 7), (34.0, 42.0), (13.0, 15.0), (3.1, 3.3), 0.25, 3.6, 0.55, 0.9, 0.5, 0.38, 0.15,
         0.0, 0.5, 0.6, "brick", "concrete", "brick", "glass_dark", "brick", column_m=0.45, column_spacing_m=6.0,
-        balcony_share=0.5, roof="gable", parapet_m=0.0, core_m=(3.0, 5.5), core_every_m=20.0),
+        balcony_share=0.5, roof="gable", parapet_m=0.0, core_m=(3.0, 5.5), core_every_m=20.0,
+        balcony_rail_mat="steel", balcony_rail_posts=True,
+        context_facades=("brick", "brick", "render_plaster", "concrete")),
 }
 
 # building type -> (width x, depth x, storeys x)
@@ -156,7 +170,7 @@ def dimensions(g: Grammar, building_type: str, era: int, storeys: int | None, rn
     d = rng.uniform(*g.depth_m) * dx
     # round the facade to whole bays
     w = max(2, round(w / g.bay_m)) * g.bay_m
-    d = max(2, round(d / g.bay_m)) * g.bay_m if g.name != "soviet_panel" else round(d, 1)
+    d = max(2, round(d / g.bay_m)) * g.bay_m if g.depth_in_bays else round(d, 1)
     return Dimensions(n, float(w), float(d), float(round(fh, 3)))
 
 

@@ -130,10 +130,10 @@ def _facade(b: Builder, g: Grammar, side: _Side, zb: float, z1: float, floor: in
             side.box(b, "facade", g.wall_mat, wa, wc, 0, th, zb + sill, z1 - head, floor)
         if (side.name, k) in balcony_bays and floor >= 1:
             bu0, bu1 = max(side.u0, wa - 0.3), min(side.u1, wc + 0.3)
-            rail = "steel" if g.wall_mat == "brick" else "painted_panel"
+            rail = g.balcony_rail_mat
             side.box(b, "balcony", g.slab_mat, bu0, bu1, -1.4, 0.0, zb, zb + 0.2, floor)
             side.box(b, "balcony", rail, bu0, bu1, -1.4, -1.28, zb + 0.2, zb + 1.1, floor)
-            if rail == "steel":
+            if g.balcony_rail_posts:
                 side.box(b, "balcony", rail, bu0, bu0 + 0.08, -1.28, 0.0, zb + 0.2, zb + 1.1, floor)
                 side.box(b, "balcony", rail, bu1 - 0.08, bu1, -1.28, 0.0, zb + 0.2, zb + 1.1, floor)
 

@@ -8,18 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from plano.scene.grammar import GRAMMARS
 from plano.scene.hero import Builder, Rect
 from plano.scene.parts import ellipsoid_mesh
 from plano.scene.model import Part
 
-CONTEXT_FACADES = {
-    "brutalist": ("concrete", "render_plaster", "brick", "concrete_precast_panel", "terracotta", "limestone"),
-    "modernist": ("concrete", "glass_curtain", "limestone", "aluminium_frame"),
-    "art_deco": ("limestone", "terracotta", "brick", "render_plaster"),
-    "neoclassical": ("limestone", "render_plaster", "terracotta", "limestone"),
-    "soviet_panel": ("concrete_precast_panel", "concrete_precast_panel", "brick", "concrete"),
-    "brick_residential": ("brick", "brick", "render_plaster", "concrete"),
-}
 
 
 def _context_building(b: Builder, r: Rect, storeys: int, fh: float, wall: str, rng, front_piers: bool) -> None:
@@ -218,7 +211,7 @@ def _neighbour_slots(lo, hi, rng) -> list[tuple[Rect, bool]]:
 def _neighbours(slots, style: str, era: int, hero_h: float, hero_back_y: float, rng, limit: int, name: str,
                 placed: list[Rect], facts: dict) -> list[Part]:
     """Context buildings in the free slots (none overlapping another), at most ``limit``."""
-    walls = CONTEXT_FACADES.get(style, CONTEXT_FACADES["modernist"])
+    walls = GRAMMARS[style].context_facades if style in GRAMMARS else GRAMMARS["modernist"].context_facades
     fh = 3.3 if era < 1950 else 3.1
     parts: list[Part] = []
     count = 0
