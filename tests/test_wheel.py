@@ -37,6 +37,10 @@ def test_the_installed_wheel_renders_a_frame(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     shaders = sorted(p.name for p in (ROOT / "src/plano/render/shaders").iterdir())
     assert [n for n in shaders if f"plano/render/shaders/{n}" not in names] == []
+    # every file of the package that is not Python (shaders, yaml, json, html, fonts...) ships with it
+    data = sorted(str(p.relative_to(ROOT / "src")) for p in (ROOT / "src/plano").rglob("*")
+                  if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts)
+    assert [n for n in data if n not in names] == []
 
     # a fresh environment: the wheel unpacked into its own folder, the dependencies from this environment's
     # site-packages (its .pth files, such as an editable install of the source, are not read from there)

@@ -9,7 +9,10 @@ timeCodesPerSecond = fps), ``/World/Sun`` a UsdLux.DistantLight pointing along t
 ``inputs:normalize`` on, so its intensity is the sun's illuminance in lux, as UsdLux defines it for a normalized
 distant light, whatever its angle), ``/World/Sky`` a UsdLux.DomeLight tinted with the sky colour, its luminance
 in nits (cd/m2) that of a uniform sky giving the clear-sky share of the sun's illuminance. metersPerUnit = 1,
-upAxis = Z. Camera apertures and focal length are in millimetres (UsdGeom.Camera's documented unit).
+upAxis = Z. Camera focal length and apertures are in tenths of a scene unit, as UsdGeom.Camera defines its
+lens units (millimetres only on a centimetre stage): on this metre stage a 35 mm lens is ``focalLength = 0.35``,
+which is what Blender's importer (x 100 x metersPerUnit) and Hydra read back; the millimetres are kept too, in
+``plano:focalLength_mm`` and ``plano:sensorApertureWidth_mm``.
 
 ``write_sim_usd``: one mesh per chunk (its points in its own frame) moved by translate and orient time samples,
 timeCodesPerSecond = the shot's fps, so any USD tool (usdview, Blender, Houdini) plays the collapse.
@@ -26,6 +29,10 @@ import numpy as np
 from plano.core.atomic import atomic_path
 from plano.errors import MissingEngine
 from plano.schema.camera import camera_to_world_usd
+
+METERS_PER_UNIT = 1.0
+LENS_UNITS_PER_MM = 1.0 / (100.0 * METERS_PER_UNIT)
+"""UsdGeom.Camera's focal length and apertures are in tenths of a scene unit: 1 mm is 0.01 of them on a metre stage."""
 
 SKY_SHARE = 0.12
 """Diffuse skylight on a horizontal surface as a share of the direct sun's illuminance (clear sky, sun well up)."""
@@ -50,7 +57,7 @@ def write_scene_usd(scene, path: str | Path) -> Path:
     path = Path(path)
     with atomic_path(path) as tmp:
         stage = Usd.Stage.CreateNew(str(tmp))
-        UsdGeom.SetStageMetersPerUnit(stage, 1.0)
+        UsdGeom.SetStageMetersPerUnit(stage, METERS_PER_UNIT)
         UsdGeom.SetStageUpAxis(stage, UsdGeom.Tokens.z)
         rig = scene.camera
         stage.SetTimeCodesPerSecond(float(rig.fps))
@@ -124,11 +131,11 @@ def write_scene_usd(scene, path: str | Path) -> Path:
                             np.nonzero(fm == mname)[0].astype(np.int32)), UsdShade.Tokens.materialBind)
                     UsdShade.MaterialBindingAPI.Apply(sub.GetPrim()).Bind(looks[mname])
 
-        # the shot camera: apertures in mm (UsdGeom.Camera's lens units are tenths of a scene unit by
-        # convention only; the attributes are documented in millimetres), animated per frame
+        # the shot camera, animated per frame; lens and filmback in tenths of a scene unit (UsdGeom.Camera's
+        # lens units): focal length, apertures and fStop then give the right field of view and depth of field
         cam = UsdGeom.Camera.Define(stage, "/World/Camera")
-        cam.CreateHorizontalApertureAttr(float(rig.aperture_width_mm * rig.squeeze))
-        cam.CreateVerticalApertureAttr(float(rig.aperture_height_mm))
+        cam.CreateHorizontalApertureAttr(float(rig.aperture_width_mm * rig.squeeze * LENS_UNITS_PER_MM))
+        cam.CreateVerticalApertureAttr(float(rig.aperture_height_mm * LENS_UNITS_PER_MM))
         cam.CreateClippingRangeAttr(Gf.Vec2f(float(rig.near_m), float(rig.far_m)))
         cam.CreateFStopAttr(float(rig.fstop))
         cprim = cam.GetPrim()
@@ -136,11 +143,13 @@ def write_scene_usd(scene, path: str | Path) -> Path:
         cprim.CreateAttribute("plano:anamorphicSqueeze", Sdf.ValueTypeNames.Float).Set(float(rig.squeeze))
         cprim.CreateAttribute("plano:sensorApertureWidth_mm", Sdf.ValueTypeNames.Float).Set(float(rig.aperture_width_mm))
         focal = cam.CreateFocalLengthAttr()
+        focal_mm = cprim.CreateAttribute("plano:focalLength_mm", Sdf.ValueTypeNames.Float)
         focus = cam.CreateFocusDistanceAttr()
         xop = cam.AddTransformOp()
         for i, fr in enumerate(rig.frames):
             t = Usd.TimeCode(float(fr))
-            focal.Set(float(rig.focal_length_mm[i]), t)
+            focal.Set(float(rig.focal_length_mm[i] * LENS_UNITS_PER_MM), t)
+            focal_mm.Set(float(rig.focal_length_mm[i]), t)
             focus.Set(float(rig.focus_distance_m[i]), t)
             m = camera_to_world_usd(rig.positions[i], rig.targets[i], rig.ups[i])
             xop.Set(Gf.Matrix4d(m.tolist()), t)
@@ -183,7 +192,7 @@ def write_sim_usd(cache, path: str | Path, every: int = 1) -> Path:
         frames.append(cache.frames[-1])
     with atomic_path(path) as tmp:
         stage = Usd.Stage.CreateNew(str(tmp))
-        stage.SetMetadata("metersPerUnit", 1.0)
+        UsdGeom.SetStageMetersPerUnit(stage, METERS_PER_UNIT)
         UsdGeom.SetStageUpAxis(stage, UsdGeom.Tokens.z)
         stage.SetTimeCodesPerSecond(cache.info.fps)
         stage.SetFramesPerSecond(cache.info.fps)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections import Counter
+import dataclasses
 from dataclasses import replace
 
 import numpy as np
@@ -18,7 +19,7 @@ from plano.scene.camera import solve_camera
 from plano.scene.grammar import GRAMMARS, dimensions, nearest_style, vary
 from plano.scene.hero import build_hero
 from plano.scene.materials import library
-from plano.scene.model import Part, Scene
+from plano.scene.model import Part, Scene, SceneSet
 from plano.scene.sky import make_sky
 from plano.scene.street import build_backdrop, build_street
 from plano.scene.sun import local_time_for, make_sun
@@ -72,7 +73,7 @@ def _yaw_matrix(yaw: float) -> np.ndarray:
     return np.array([[np.cos(yaw), -np.sin(yaw), 0.0], [np.sin(yaw), np.cos(yaw), 0.0], [0.0, 0.0, 1.0]])
 
 
-def build_set(spec: ShotSpec) -> Scene:
+def build_set(spec: ShotSpec) -> SceneSet:
     """The set of a shot: hero building, street and context, materials, sun and sky, turned to the light, with
     the bearing the camera will look from (``info["view_dir"]``) and no camera (``camera`` is ``None``).
 
@@ -121,16 +122,15 @@ def build_set(spec: ShotSpec) -> Scene:
     if style != subj.style:
         info["style_note"] = f"style {subj.style!r} is built with the {style!r} grammar"
     info = json.loads(json.dumps(info))  # plain JSON types, so that a saved set loads back equal
-    return Scene(parts=parts, materials=materials, camera=None, sun=sun, sky=sky, style=style, storeys=dims.storeys,
+    return SceneSet(parts=parts, materials=materials, camera=None, sun=sun, sky=sky, style=style, storeys=dims.storeys,
                  floor_height_m=dims.floor_h_m, hero_bounds=hero_bounds, seed=spec.seed, info=info)
 
 
-def build_scene(spec: ShotSpec, scene_set: Scene | None = None) -> Scene:
+def build_scene(spec: ShotSpec, scene_set: SceneSet | None = None) -> Scene:
     """The shot's scene: its set (``build_set(spec)`` unless given) seen by the camera the spec describes, with
     the backdrop that camera needs. The set's parts come first, with the same indices, so a sim made on the
     set draws in the scene."""
-    if scene_set is None:
-        scene_set = build_set(spec)
+    scene_set = build_set(spec) if scene_set is None else scene_set.as_set()
     info = dict(scene_set.info)
     rng_c = rng_for(spec.seed, "camera")
     for _ in range(3):  # the draws that chose the view and turned the building (_orientation)
@@ -149,5 +149,7 @@ def build_scene(spec: ShotSpec, scene_set: Scene | None = None) -> Scene:
     info.update({"camera": cam_facts, "street": street, "backdrop_parts": len(backdrop)})
     parts = scene_set.parts + tuple(backdrop)
     materials = {**scene_set.materials, **library(p.material for p in backdrop)}
-    return replace(scene_set, parts=parts, materials=materials, camera=rig, info=json.loads(json.dumps(info)),
-                   set_parts=len(scene_set.parts))
+    kw = {f.name: getattr(scene_set, f.name) for f in dataclasses.fields(Scene)}
+    kw.update(parts=parts, materials=materials, camera=rig, info=json.loads(json.dumps(info)),
+              set_parts=len(scene_set.parts))
+    return Scene(**kw)

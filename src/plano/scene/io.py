@@ -16,7 +16,7 @@ import numpy as np
 
 from plano.core.atomic import atomic_path, atomic_write_text
 from plano.errors import PlanoError
-from plano.scene.model import CameraRig, Material, Part, Scene, Sky, Sun
+from plano.scene.model import CameraRig, Material, Part, Scene, SceneSet, Sky, Sun
 
 FORMAT_VERSION = 1
 _CAMERA_ARRAYS = ("frames", "positions", "targets", "ups", "focal_length_mm", "focus_distance_m")
@@ -106,16 +106,16 @@ def load_scene(path: str | Path) -> Scene:
                  seed=doc["seed"], info=doc["info"], set_parts=doc.get("set_parts"))
 
 
-def save_set(scene_set: Scene, path: str | Path) -> Path:
+def save_set(scene_set: SceneSet, path: str | Path) -> Path:
     """Write a set (a scene with no camera, from ``build_set``) into the folder ``path``."""
     if scene_set.camera is not None:
         raise PlanoError("save_set takes a set (no camera); use save_scene for a scene with its camera")
     return save_scene(scene_set, path)
 
 
-def load_set(path: str | Path) -> Scene:
+def load_set(path: str | Path) -> SceneSet:
     """Read a set written by :func:`save_set`."""
     scene_set = load_scene(path)
     if scene_set.camera is not None:
         raise PlanoError(f"{str(path)!r} holds a scene with a camera, not a set; rebuild it with `plano scene`")
-    return scene_set
+    return scene_set.as_set()

@@ -7,7 +7,8 @@ Colours are scene-linear ACEScg.
 
 from __future__ import annotations
 
-from dataclasses import replace, dataclass, field
+import dataclasses
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -204,16 +205,36 @@ class Scene:
     set_parts: int | None = None
     """How many of ``parts`` (the first ones) are the set the sim collides with; ``None``: all of them."""
 
-    def as_set(self) -> "Scene":
-        """The set of this scene: its first ``set_parts`` parts, no camera, and the camera's bearing kept in
-        ``info["view_dir"]`` (from the camera, for a scene made without one)."""
+    @property
+    def set_part_count(self) -> int:
+        """How many of ``parts`` (the first ones) are the set: ``parts[:set_part_count]`` is what the sim
+        collides with, with the same indices in the set and in the scene."""
+        return len(self.parts) if self.set_parts is None else int(self.set_parts)
+
+    @property
+    def view_dir(self) -> np.ndarray:
+        """(3,) unit, horizontal: the camera's bearing, from the hero towards where the camera stands (the set's
+        ``info["view_dir"]``, or from the camera's first frame for a scene made without one)."""
+        if "view_dir" in self.info:
+            return np.asarray(self.info["view_dir"], float)
+        if self.camera is None:
+            raise ValueError("this scene has neither a camera nor info['view_dir']: there is no bearing to give; "
+                             "build it with plano.scene.build.build_set")
+        v = np.asarray(self.camera.positions[0], float) - np.asarray(self.camera.targets[0], float)
+        v[2] = 0.0
+        return v / max(float(np.linalg.norm(v)), 1e-9)
+
+    def as_set(self) -> "SceneSet":
+        """The set of this scene: its first ``set_part_count`` parts, no camera, and the camera's bearing kept in
+        ``info["view_dir"]``. A SceneSet is returned as it is."""
+        if isinstance(self, SceneSet):
+            return self
         info = dict(self.info)
         if "view_dir" not in info and self.camera is not None:
-            v = np.asarray(self.camera.positions[0], float) - np.asarray(self.camera.targets[0], float)
-            v[2] = 0.0
-            info["view_dir"] = (v / max(np.linalg.norm(v), 1e-9)).tolist()
-        n = len(self.parts) if self.set_parts is None else self.set_parts
-        return replace(self, parts=self.parts[:n], camera=None, info=info, set_parts=None)
+            info["view_dir"] = self.view_dir.tolist()
+        kw = {f.name: getattr(self, f.name) for f in dataclasses.fields(Scene)}
+        kw.update(parts=self.parts[:self.set_part_count], camera=None, info=info, set_parts=None)
+        return SceneSet(**kw)
 
     def hero_parts(self) -> list[Part]:
         return [p for p in self.parts if p.building == "hero"]
@@ -224,3 +245,21 @@ class Scene:
     @property
     def hero_height_m(self) -> float:
         return float(self.hero_bounds[1, 2] - self.hero_bounds[0, 2])
+
+
+@dataclass(frozen=True)
+class SceneSet(Scene):
+    """The set of a shot: everything that does not depend on the camera (the hero, the near street and its
+    neighbours, materials, sun, sky, and the camera's bearing in ``info["view_dir"]``); ``camera`` is None.
+
+    Its ``parts`` are exactly what the sim collides with. :func:`plano.scene.build.build_scene` puts them first
+    in the shot's Scene (``scene.parts[:scene.set_part_count] == scene_set.parts``) and adds the backdrop the
+    camera needs after them. A SceneSet is a Scene, so whatever reads a Scene's parts reads a set too."""
+
+    def __post_init__(self):
+        if self.camera is not None:
+            raise ValueError("a SceneSet has no camera (got a CameraRig, expected None); a set seen by a camera is "
+                             "a Scene: make it with plano.scene.build.build_scene(spec, scene_set)")
+        if self.set_parts not in (None, len(self.parts)):
+            raise ValueError(f"a SceneSet is all set: set_parts is {self.set_parts}, expected None or "
+                             f"{len(self.parts)}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from plano.errors import PlanoError
-from plano.scene.model import Scene
+from plano.scene.model import Scene, SceneSet
 from plano.sim.cache import SimCache, SimCacheWriter, empty_particles
 from plano.sim.engines import get_engine
 from plano.sim.events import Events
@@ -42,7 +42,7 @@ def _effects_factory(spec: ShotSpec):
 
 
 def run_sim(
-    scene: Scene,
+    scene: SceneSet | Scene,
     spec: ShotSpec,
     out_dir: str | Path,
     progress: Callable[[float, str], None] = lambda f, m: None,

@@ -110,7 +110,7 @@ def plan_scenario(scene: Scene, spec: ShotSpec) -> Scenario:
         # a felling cut, as in a toppling demolition: a wedge of supports is blown out on one side, deepest
         # at the outer edge (half the storeys, slabs included) and none on the far side, which acts as the hinge
         # it falls across the picture: along the horizontal axis most square to the camera's view
-        view = np.asarray(scene.as_set().info["view_dir"], float)  # the camera's bearing, from the set
+        view = scene.as_set().view_dir  # the camera's bearing, from the set (never the camera itself)
         k = int(np.argmin(np.abs(view[:2])))
         f = a.start_floor if a.start_floor is not None else 0
         cut = lo[k] + 0.75 * size[k]
