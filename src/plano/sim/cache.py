@@ -60,6 +60,7 @@ class SimCacheWriter:
             frame=np.int64(f.frame), positions=np.asarray(f.positions, np.float64),
             rotations=np.asarray(f.rotations, np.float32), velocities=np.asarray(f.velocities, np.float32),
             bonds_broken=np.int64(f.bonds_broken),
+            **({} if f.scales is None else {"scales": np.asarray(f.scales, np.float32)}),
             p_positions=np.asarray(p.positions, np.float32), p_velocities=np.asarray(p.velocities, np.float16),
             p_sizes_m=np.asarray(p.sizes_m, np.float16), p_ages_s=np.asarray(p.ages_s, np.float16),
             p_kinds=np.asarray(p.kinds, np.uint8), p_ids=np.asarray(p.ids, np.int64),
@@ -128,7 +129,7 @@ def read_frame(path: Path) -> SimFrame:
         parts = Particles(z["p_positions"], f32("p_velocities"), f32("p_sizes_m"), f32("p_ages_s"), z["p_kinds"],
                           z["p_ids"])
         return SimFrame(int(z["frame"]), z["positions"], z["rotations"], z["velocities"], parts, dust,
-                        int(z["bonds_broken"]))
+                        int(z["bonds_broken"]), z["scales"] if "scales" in z else None)
 
 
 def complete_frames(out_dir: str | Path) -> list[int]:

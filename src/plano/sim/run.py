@@ -15,6 +15,7 @@ from plano.scene.model import Scene, SceneSet
 from plano.sim.cache import SimCache, SimCacheWriter, empty_particles
 from plano.sim.engines import get_engine
 from plano.sim.events import Events
+from plano.sim.crush import DUST_SHARE, build_crushing
 from plano.sim.fracture import fracture_scene
 from plano.sim.glue import build_glue
 from plano.sim.model import Particles, SimFrame, SimInfo
@@ -74,8 +75,9 @@ def run_sim(
     glue = build_glue(fr, scene)
     glass_ids = {m.id for m in scene.materials.values() if m.transmission > 0.5}
     eng = get_engine(engine, 1.0 / (fps * SUBSTEPS))
+    crushing = build_crushing(scene, fr, glue, scen.energy_share, scen.keep_parts)
     sim = RigidSim(scene, fr, glue, eng, fps, SUBSTEPS, glass_ids, seed, seam_loads=scen.seam_loads,
-                   hinge=(scen.hinge_until_s, scen.hinge_deg))
+                   hinge=(scen.hinge_until_s, scen.hinge_deg), crushing=crushing)
     fx = fx_cls(scene, spec, seed, fps) if fx_cls is not None else None
     writer = SimCacheWriter(out_dir)
     writer.write_chunks(fr.chunks)
@@ -96,8 +98,12 @@ def run_sim(
     seconds = time.perf_counter() - t_start
     info = SimInfo(fps=fps, frame_start=frames[0], frame_count=len(frames), engine=engine, seed=seed,
                    bonds_total=glue.count, seconds=seconds)
+    crushed = np.flatnonzero(crushing.crushed)
+    crushed_kg = float(fr.chunks.mass_kg[crushed].sum())
     writer.write_info(info, dict(
         scenario=scen.kind, chunks=fr.chunks.count, bonds_broken=broken, particles=particles,
+        crushed_chunks=crushed.tolist(), crushed_kg=crushed_kg, crush_dust_kg=DUST_SHARE * crushed_kg,
+        direction=scen.direction,
         timings_s=dict(fracture=t_fracture, rigid=t_rigid, effects=t_fx, total=seconds),
         effects=[] if fx is None else list(spec.effects),
     ))
@@ -127,7 +133,8 @@ def _frame(i, frame, fps, charges, sim, fx, glue, writer, pool, pending, broken,
     if dust is not None:
         dust = dataclasses.replace(dust, **{f.name: np.array(getattr(dust, f.name)) for f in dataclasses.fields(dust)
                                             if isinstance(getattr(dust, f.name), np.ndarray)})
-    sf = SimFrame(frame, pos, sim.q.astype(np.float32), vel.astype(np.float32), parts, dust, glue.broken)
+    scales = sim.crushing.scales(t_s) if sim.crushing is not None else None
+    sf = SimFrame(frame, pos, sim.q.astype(np.float32), vel.astype(np.float32), parts, dust, glue.broken, scales)
     while len(pending) >= 2:  # bounded: at most two frames wait to be written
         pending.pop(0).result()
     pending.append(pool.submit(writer.write_frame, sf))

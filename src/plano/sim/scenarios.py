@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from plano.scene.model import Scene
+from plano.sim.crush import ENERGY_SHARE
 from plano.spec.model import ShotSpec
 
 SUPPORT_GROUPS = ("column", "core", "wall", "stair", "facade", "window", "foundation", "beam")
@@ -58,6 +59,12 @@ class Scenario:
     """Topple: until ``hinge_until_s``, or until the building has tilted ``hinge_deg``, its base acts as a
     hinge (what it pivots on bends rather than crushes: contacts load no bonds and a free cluster is not yet
     loaded by its own weight); after that it breaks up as it falls and hits the ground."""
+    energy_share: float = ENERGY_SHARE
+    """How tough the members are when they crush (``plano.sim.crush``): the spec's speed."""
+    keep_parts: tuple[int, ...] = ()
+    """Parts that never crush or break (what the spec leaves standing)."""
+    direction: str | None = None
+    """Where the building falls, as the spec asked (``toward_camera``, ``away``, ``left``, ``right``)."""
 
 
 def _floor_z(scene: Scene, floor: int) -> float:
