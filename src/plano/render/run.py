@@ -75,13 +75,13 @@ def _frame_input(scene: Scene, frames: _SimFrames | None, frame: int) -> FrameIn
     other_frame = int(rig.frames[oi])
     if other_frame in frames.available and other_frame != frame:
         of = frames.get(other_frame)
-        opos, orot = of.positions, of.rotations
+        opos, orot, oscale = of.positions, of.rotations, of.scales
     else:  # extrapolate with the velocities
         dt = (oi - i) / rig.fps if oi != i else 1.0 / rig.fps
-        opos, orot = sf.positions + sf.velocities * dt, sf.rotations
+        opos, orot, oscale = sf.positions + sf.velocities * dt, sf.rotations, sf.scales
     return FrameInput(index=i, chunk_positions=np.asarray(sf.positions), chunk_rotations=np.asarray(sf.rotations),
                       other_positions=np.asarray(opos), other_rotations=np.asarray(orot), other_index=oi,
-                      particles=sf.particles, dust=sf.dust, time_s=t)
+                      particles=sf.particles, dust=sf.dust, time_s=t, chunk_scales=sf.scales, other_scales=oscale)
 
 
 def _check_sim(scene: Scene, sim) -> None:

@@ -63,6 +63,9 @@ class CollapseMeasure:
     lost_kg: float
     lowest_m: float
     """The lowest chunk vertex over the sampled frames (negative: below the ground)."""
+    tilt_deg: float
+    """At the last frame, the mass-weighted median angle between each chunk's up axis and the vertical (a
+    topple that lands the building on the ground is past 60 degrees; a crush-down leaves most slabs flat)."""
 
     @property
     def com_ratio(self) -> float:
@@ -156,7 +159,15 @@ def measure_collapse(cache, frames: list[int] | None = None) -> CollapseMeasure:
         building_footprint_m2=footprint_m2(ch.rest_position[:, :2], m),
         standing_kg=float(m[standing].sum()), pile_kg=float(m[pile].sum()), crushed_kg=float(m[crushed].sum()),
         dust_kg=dust_kg, lost_kg=float(m[lost].sum()), lowest_m=float(lowest),
+        tilt_deg=_tilt_deg(last.rotations, m),
     )
+
+
+def _tilt_deg(q: np.ndarray, mass: np.ndarray) -> float:
+    q = np.asarray(q, np.float64)
+    up_z = 1.0 - 2.0 * (q[:, 0] ** 2 + q[:, 1] ** 2)  # z of each chunk's rotated up axis
+    tilt = np.degrees(np.arccos(np.clip(up_z, -1.0, 1.0)))
+    return weighted_percentile(tilt, mass, 50.0) if len(tilt) else 0.0
 
 
 def _lowest_vertex(ch, sf) -> float:

@@ -218,6 +218,10 @@ class RigidSim:
     def fire(self, charge: Charge) -> None:
         """Break every bond of the charge's parts, cut them from the ground and throw their chunks."""
         chunks = np.flatnonzero(np.isin(self.fr.chunks.part_index, charge.parts))
+        if charge.cut_parts:
+            kept = np.isin(self.fr.chunks.part_index, charge.cut_parts)
+            self._break(np.flatnonzero(kept[self.glue.pairs[:, 0]] != kept[self.glue.pairs[:, 1]]))
+            self._dirty = True
         if not len(chunks):
             return
         sel = np.isin(self.glue.pairs, chunks).any(axis=1)

@@ -31,6 +31,9 @@ TimeOfDay = Literal["dawn", "morning", "noon", "afternoon", "golden_hour", "dusk
 Weather = Literal["clear", "partly_cloudy", "overcast", "hazy", "fog", "rain", "snow", "storm"]
 ActionKind = Literal["collapse", "partial_collapse", "implosion", "topple", "none"]
 CollapseRegion = Literal["whole", "top_floors", "corner"]
+CollapseSpeed = Literal["slow", "natural", "fast"]
+FallDirection = Literal["toward_camera", "away_from_camera", "left", "right"]
+StandingPart = Literal["core", "stair", "lower_floors"]
 Effect = Literal["dust", "debris", "smoke", "fire", "papers", "glass"]
 Quality = Literal["previs", "standard", "hyperreal"]
 
@@ -134,6 +137,19 @@ class Action(Strict):
     """When the collapse begins, in seconds from the first frame."""
     start_floor: int | None = Field(default=None, ge=0)
     """Where it begins (0 = ground floor); ``None`` lets the sim choose from the kind."""
+    speed: CollapseSpeed = "natural"
+    """How close to free fall it comes down, once started: ``slow`` (a tough, well-tied frame that crushes
+    storey by storey), ``natural``, ``fast`` (a brittle frame: near free fall). The sim honours it through the
+    energy its members absorb as they crush, within what the physics allows; the report shows what happened."""
+    direction: FallDirection | None = None
+    """Where it falls: ``toward_camera``, ``away_from_camera``, ``left``, ``right`` (of the picture); for a
+    topple the side it tips to, for a collapse the side its debris is thrown to. ``None``: the sim chooses."""
+    stage_delay_s: float | None = Field(default=None, ge=0.0, le=10.0)
+    """Seconds between the stages of a staged failure (the charges of an implosion, core first); ``None``: the
+    default of the kind (0.15 s for an implosion)."""
+    leaves_standing: tuple[StandingPart, ...] = ()
+    """What stays standing when the rest comes down: ``core`` (the lift core), ``stair`` (the stair cores),
+    ``lower_floors`` (the floors below the start floor)."""
 
 
 class Look(Strict):
