@@ -74,6 +74,8 @@ def physics_html(record: dict[str, Any] | None) -> str:
         ("tilt of the pieces at the end", f"{m['tilt_deg']:.0f}&deg; (median)"),
         ("fell toward", _e(record.get("fell_toward"))),
     ]
+    if record.get("below_start_standing") is not None:
+        rows.append(("floors below the collapse", f"{100 * record['below_start_standing']:.0f}% of their mass did not move"))
     if kept is not None:
         rows.append(("what was to stay standing", f"{100 * kept:.0f}% of it did not move"))
     asked_rows = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in asked.items())

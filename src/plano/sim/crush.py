@@ -46,9 +46,9 @@ crushing front (Bazant and Verdure's mass ejection ratio; they take 0.2-0.3 for 
 DESIGN_FACTOR = 2.5
 """A member's crushing capacity is at least this times its load in the intact building (codes: 1.35-1.5 on
 dead load, times the material factors)."""
-ENERGY_SHARE = 0.05
+ENERGY_SHARE = 0.01
 """Mean crushing resistance over a member's crush stroke, as a share of its peak capacity."""
-ENERGY_SHARE_RANGE = (0.03, 0.6)
+ENERGY_SHARE_RANGE = (0.002, 0.5)
 """The physical range of ``energy_share`` (a brittle, badly tied frame .. a ductile, well tied one)."""
 VANISH_S = 0.4
 """A crushed chunk shrinks to nothing over this long (its rubble and dust are the effects' from then on)."""

@@ -20,7 +20,7 @@ from plano.sim.fracture import fracture_scene
 from plano.sim.glue import build_glue
 from plano.sim.measure import measure_collapse
 from plano.sim.model import Particles, SimFrame, SimInfo
-from plano.sim.scenarios import plan_scenario
+from plano.sim.scenarios import plan_scenario, start_floor
 from plano.sim.solver import RigidSim
 from plano.spec.model import ShotSpec
 
@@ -131,7 +131,15 @@ def collapse_record(cache: SimCache, scene: SceneSet, spec: ShotSpec, scen) -> d
     kept_up = (float(mass[kept & (np.linalg.norm(last.positions - first.positions, axis=1) < 0.5)].sum())
                / max(float(mass[kept].sum()), 1e-9)) if kept.any() else None
     a = spec.action
-    return dict(
+    below = None
+    if scen.kind == "partial_collapse" and a.region == "top_floors":
+        floor = start_floor(scene, spec, scen.kind)
+        floors = np.array([p.floor for p in scene.parts])[cache.chunks.part_index]
+        low = (floors >= 0) & (floors < floor)
+        still = np.linalg.norm(last.positions - first.positions, axis=1) < 0.5
+        below = float(mass[low & still].sum()) / max(float(mass[low].sum()), 1e-9) if low.any() else None
+    a = spec.action
+    return dict(below_start_standing=below,
         asked=dict(kind=a.kind, region=a.region, start_s=a.start_s, start_floor=a.start_floor, speed=a.speed,
                    direction=a.direction, stage_delay_s=a.stage_delay_s, leaves_standing=list(a.leaves_standing)),
         scenario=scen.kind, energy_share=scen.energy_share, measure=m.as_dict(),

@@ -86,7 +86,7 @@ def _supports(scene: Scene, floors: set[int], where=None, groups=SUPPORT_GROUPS)
     return tuple(out)
 
 
-SPEED_ENERGY_SHARE = {"slow": 0.3, "natural": ENERGY_SHARE, "fast": 0.03}
+SPEED_ENERGY_SHARE = {"slow": 0.15, "natural": ENERGY_SHARE, "fast": 0.002}
 """The spec's ``action.speed`` as the energy the crushing members absorb (``plano.sim.crush``)."""
 IMPLOSION_DELAY_S = 0.15
 
@@ -118,7 +118,7 @@ def plan_scenario(scene: Scene, spec: ShotSpec) -> Scenario:
     delay, what stays standing)."""
     scen = _plan(scene, spec)
     a = spec.action
-    floor = _start_floor(scene, spec, scen.kind)
+    floor = start_floor(scene, spec, scen.kind)
     keep = kept_parts(scene, spec, floor)
     charges = scen.charges
     if keep and charges:
@@ -129,7 +129,7 @@ def plan_scenario(scene: Scene, spec: ShotSpec) -> Scenario:
                                direction=a.direction)
 
 
-def _start_floor(scene: Scene, spec: ShotSpec, kind: str) -> int | None:
+def start_floor(scene: Scene, spec: ShotSpec, kind: str) -> int | None:
     n = max(scene.storeys, 1)
     a = spec.action
     if a.start_floor is not None:

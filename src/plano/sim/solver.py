@@ -23,6 +23,8 @@ FATIGUE_S = 0.12
 """A bond held at its full strength for this long breaks (impulses accumulate: Chaos-style strain); loads
 below ``FATIGUE_FLOOR`` of its strength do no harm."""
 FATIGUE_FLOOR = 0.35
+PRE_MIN_CHUNKS = 2
+"""Bodies of at least this many chunks have their velocity read before each step (see ``_carry_on``)."""
 SETTLE_S = 0.3
 HELD_FRACTION = 0.3
 SETTLE_RAD_S = 0.15
@@ -93,6 +95,7 @@ class RigidSim:
         self._stale = False
         self._dirty = False
         """Bodies must be rebuilt although no bond broke (a lone chunk crushed)."""
+        self._pre: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._recluster()
 
     # --- state -------------------------------------------------------------------------------------------------
@@ -389,18 +392,31 @@ class RigidSim:
                     impulse[body] += fk * self.dt
         return impulse, taken
 
+    def _read_pre(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Velocity and spin of the moving glued bodies before a step: what a floor that breaks through
+        a storey in that step carries on from."""
+        bodies = [b for b, f in self.body_fixed.items() if not f and len(self.body_chunks[b]) >= PRE_MIN_CHUNKS]
+        if not bodies:
+            return {}
+        v, w, _ = self.engine.velocities(bodies)
+        return {b: (v[k], w[k]) for k, b in enumerate(bodies)}
+
     def _carry_on(self, body: int, J: np.ndarray, taken, v_before, w_before) -> np.ndarray:
         """Undo the stop of ``body`` (impulse ``J``), take the failure energy of the ``taken`` chunks from it and
         share its momentum with the mass it now carries; sets and returns its new velocity."""
         cr = self.crushing
         cs = self.body_chunks[body]
         M = float(self.mass[cs].sum())
-        v = self.v[cs[0]] - J / M  # as if the failed members had not been there
-        # never faster than at the last read plus what gravity added since: only the stop is undone
-        vmax = float(np.linalg.norm(v_before[cs[0]])) + G / self.fps
-        sp = float(np.linalg.norm(v))
-        if sp > vmax:
-            v = v * (vmax / sp)
+        if body in self._pre:  # as if the failed members had not been there: the step in free flight
+            v, w0 = self._pre[body]
+            v = v + np.array([0.0, 0.0, -G * self.dt])
+        else:  # a body made this step: take the impulse of its contacts back
+            v, w0 = self.v[cs[0]] - J / M, w_before[cs[0]]
+            # never faster than at the last read plus what gravity added since: only the stop is undone
+            vmax = float(np.linalg.norm(v_before[cs[0]])) + G / self.fps
+            sp = float(np.linalg.norm(v))
+            if sp > vmax:
+                v = v * (vmax / sp)
         taken = np.asarray(list(taken), dtype=np.int64)
         own = np.isin(taken, cs)
         e = float(cr.energy_j[taken].sum()) if len(taken) else 0.0
@@ -411,7 +427,7 @@ class RigidSim:
         keep *= M / (M + picked)
         v = v * keep
         # the stop's off-centre impulse would spin the floor up: it keeps the spin it had, less the same share
-        w = w_before[cs[0]] * keep
+        w = w0 * keep
         self.engine.kick(body, v, w)
         self.v[cs], self.w[cs] = v, w
         return v
@@ -512,6 +528,7 @@ class RigidSim:
         self._contact_load[:] = 0.0
         self._support[:] = False
         for _ in range(self.substeps):
+            self._pre = self._read_pre() if self.crushing is not None else {}
             self.engine.step()
             self._stale = True
             self.time_s += self.dt
