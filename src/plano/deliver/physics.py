@@ -71,7 +71,8 @@ def physics_html(record: dict[str, Any] | None) -> str:
                  f"and dust {m['crushed_kg'] / 1e3:,.0f} t (of which dust {m['dust_kg'] / 1e3:,.0f} t), lost "
                  f"{m['lost_kg'] / 1e3:,.0f} t: {100 * (1 - m['mass_error']):.2f}% accounted for"),
         ("lowest point", f"{m['lowest_m']:.2f} m (below 0: under the ground)"),
-        ("tilt of the pieces at the end", f"{m['tilt_deg']:.0f}&deg; (median)"),
+        ("tilt", f"the largest piece moving as one body tilted up to {m.get('block_tilt_deg', 0):.0f}&deg;; "
+                 f"at the end the pieces lie at {m['tilt_deg']:.0f}&deg; (median)"),
         ("fell toward", _e(record.get("fell_toward"))),
     ]
     if record.get("below_start_standing") is not None:

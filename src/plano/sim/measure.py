@@ -63,6 +63,9 @@ class CollapseMeasure:
     lost_kg: float
     lowest_m: float
     """The lowest chunk vertex over the sampled frames (negative: below the ground)."""
+    block_tilt_deg: float
+    """The most the heaviest piece moving as one body tilted, over the sampled frames (a topple that lands the
+    building on the ground goes past 60 degrees before it breaks up)."""
     tilt_deg: float
     """At the last frame, the mass-weighted median angle between each chunk's up axis and the vertical (a
     topple that lands the building on the ground is past 60 degrees; a crush-down leaves most slabs flat)."""
@@ -130,6 +133,7 @@ def measure_collapse(cache, frames: list[int] | None = None) -> CollapseMeasure:
     top = max(float(ch.rest_position[c, 2] + verts_z[c].max()) for c in range(ch.count)) if ch.count else 0.0
     roof, com, half = [], [], []
     lowest = np.inf
+    block_tilt = 0.0
     for k, f in enumerate(frames):
         sf = cache.frame(f)
         z = sf.positions[:, 2]
@@ -138,6 +142,8 @@ def measure_collapse(cache, frames: list[int] | None = None) -> CollapseMeasure:
         half.append(float(m[z > 0.5 * top].sum() / m.sum()))
         if k in (0, len(frames) - 1) or k % 12 == 0:
             lowest = min(lowest, _lowest_vertex(ch, sf))
+        if k % 3 == 0 or k == len(frames) - 1:
+            block_tilt = max(block_tilt, _block_tilt_deg(sf.rotations, m))
     last = cache.frame(frames[-1])
     extra = cache.extra
     crushed_mask = np.zeros(ch.count, bool)
@@ -159,8 +165,20 @@ def measure_collapse(cache, frames: list[int] | None = None) -> CollapseMeasure:
         building_footprint_m2=footprint_m2(ch.rest_position[:, :2], m),
         standing_kg=float(m[standing].sum()), pile_kg=float(m[pile].sum()), crushed_kg=float(m[crushed].sum()),
         dust_kg=dust_kg, lost_kg=float(m[lost].sum()), lowest_m=float(lowest),
-        tilt_deg=_tilt_deg(last.rotations, m),
+        block_tilt_deg=block_tilt, tilt_deg=_tilt_deg(last.rotations, m),
     )
+
+
+def _block_tilt_deg(q: np.ndarray, mass: np.ndarray) -> float:
+    """Tilt of the heaviest group of chunks that share one rotation (one rigid body), if it holds a tenth of
+    the mass; else 0."""
+    _, inv = np.unique(np.round(np.asarray(q, np.float64), 4), axis=0, return_inverse=True)
+    inv = inv.ravel()
+    w = np.bincount(inv, weights=mass)
+    g = int(np.argmax(w))
+    if w[g] < 0.1 * mass.sum():
+        return 0.0
+    return _tilt_deg(np.asarray(q)[inv == g][:1], np.ones(1))
 
 
 def _tilt_deg(q: np.ndarray, mass: np.ndarray) -> float:

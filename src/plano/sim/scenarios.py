@@ -89,11 +89,17 @@ def _supports(scene: Scene, floors: set[int], where=None, groups=SUPPORT_GROUPS)
 SPEED_ENERGY_SHARE = {"slow": 0.15, "natural": ENERGY_SHARE, "fast": 0.002}
 """The spec's ``action.speed`` as the energy the crushing members absorb (``plano.sim.crush``)."""
 IMPLOSION_DELAY_S = 0.15
+HINGE_S, HINGE_DEG = 5.0, 70.0
+"""A topple pivots on what is left of its base as one block until it has tilted HINGE_DEG (or for HINGE_S):
+a building felled like a tree comes down whole and breaks up when it hits the ground."""
 
 
 def kept_parts(scene: Scene, spec: ShotSpec, start_floor: int | None) -> tuple[int, ...]:
-    """Indices of the parts the spec's ``action.leaves_standing`` keeps up."""
+    """Indices of the parts the spec's ``action.leaves_standing`` keeps up (a collapse of the top floors keeps
+    the floors below it: that is what makes it partial)."""
     keep = set(spec.action.leaves_standing)
+    if spec.action.kind == "partial_collapse" and spec.action.region == "top_floors":
+        keep.add("lower_floors")
     out = []
     for i, p in enumerate(scene.parts):
         if not p.dynamic:
@@ -198,7 +204,7 @@ def _plan(scene: Scene, spec: ShotSpec) -> Scenario:
         focus = np.array([mid[0], mid[1], _floor_z(scene, f + 1)])
         focus[k] = edge - side * 0.3 * size[k]
         return Scenario(kind, focus, 2.0 * scene.floor_height_m, (Charge(t0, parts, speed_m_s=4.0, release=True),),
-                        seam_loads=False, hinge_until_s=t0 + 2.5, hinge_deg=25.0)
+                        seam_loads=False, hinge_until_s=t0 + HINGE_S, hinge_deg=HINGE_DEG)
     if kind == "implosion":
         gap = a.stage_delay_s if a.stage_delay_s is not None else IMPLOSION_DELAY_S
         charges = []

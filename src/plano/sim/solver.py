@@ -276,6 +276,7 @@ class RigidSim:
         a, b, f = self.engine.contacts()
         if not len(a):
             return
+        # a topple's hinge bends rather than breaks or crushes: while it holds, contacts load nothing
         if self.hinge_until_s > 0 and self._hinged():
             f = np.zeros_like(f)
         if not self.seam_loads:
