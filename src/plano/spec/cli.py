@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from plano.cli import common
+from plano.console import visible
 from plano.errors import PlanoError
 from plano.spec.io import json_schema, load_spec, save_spec, spec_to_yaml
 from plano.spec.model import ShotSpec
@@ -132,7 +133,7 @@ def parse(
         if file is not None:
             console.print(Text(f"{file} is a valid shot spec", style="green"), soft_wrap=True)
         if save is not None:
-            console.print(f"saved {save}")
+            console.print(Text(f"saved {visible(save)}"))
 
 
 def cities() -> None:

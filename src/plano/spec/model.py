@@ -15,6 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
+MAX_PROMPT_CHARS = 4000
+"""The longest prompt plano reads (a Midjourney prompt is at most ~6,000 characters; shot prompts are far
+shorter): longer text is refused before it is parsed."""
 
 ShotSize = Literal["extreme_wide", "wide", "full", "medium", "medium_close_up", "close_up", "insert"]
 Angle = Literal["eye_level", "low", "high", "top_down", "aerial", "dutch"]
@@ -149,7 +152,7 @@ class Look(Strict):
 class ShotSpec(Strict):
     schema_version: int = SCHEMA_VERSION
     shot: str = "SEQ010_SH010"
-    prompt: str = ""
+    prompt: str = Field(default="", max_length=MAX_PROMPT_CHARS)
     seed: int = Field(default=0, ge=0)
     camera: Camera = Camera()
     format: Format = Format()
@@ -171,6 +174,16 @@ class ShotSpec(Strict):
     def _known_version(cls, v: int) -> int:
         if v != SCHEMA_VERSION:
             raise ValueError(f"schema_version {v} is not {SCHEMA_VERSION}; load the file with plano.spec.load_spec")
+        return v
+
+    @field_validator("shot")
+    @classmethod
+    def _shot_name(cls, v: str) -> str:
+        from plano.schema.naming import shot_name_problem
+
+        problem = shot_name_problem(v)
+        if problem:
+            raise ValueError(problem)
         return v
 
     @field_validator("effects")
