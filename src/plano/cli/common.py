@@ -121,10 +121,20 @@ def run_stage(
     def notify(message: str) -> None:
         console.print(f"[yellow]note:[/] {esc(message)}")
 
-    with stage_progress(names) as factory:
-        result = run_shot(spec, shots_dir=shots_dir, quality=quality, version=version, spec_file=spec_path,
-                          force=force, progress=factory, rate_per_hour=rate_per_hour, until=stage, partial=partial,
-                          run=run, replace=bool(force), wait_s=wait_s, notify=notify)
+    from plano.core.lock import acquire, release
+    from plano.shot import open_run
+
+    # the version is claimed and locked before the bars start: "in use" or "made from another spec" is one line
+    if run is None:
+        run, lock = open_run(spec, shots_dir, version, spec_path, replace=bool(force), wait_s=wait_s)
+    else:
+        lock = acquire(run.root, wait_s)
+    try:
+        with stage_progress(names) as factory:
+            result = run_shot(spec, quality=quality, force=force, progress=factory, rate_per_hour=rate_per_hour,
+                              until=stage, partial=partial, run=run, notify=notify)
+    finally:
+        release(lock)
     summary(result)
     return result
 

@@ -11,7 +11,9 @@ the same name written before is untouched.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +47,15 @@ def check_inside(path: str | os.PathLike) -> Path:
     return path
 
 
+def _disk_full(folder: Path, margin_bytes: int = 1 << 20) -> OSError | None:
+    try:
+        if shutil.disk_usage(folder).free < margin_bytes:
+            return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    except OSError:
+        pass
+    return None
+
+
 def temporary_name(final: Path) -> Path:
     """``frame.1001.exr -> frame.1001.tmp-<pid>.exr``: the suffix is kept for writers that pick a format by it."""
     return final.with_name(f"{final.stem}.tmp-{os.getpid()}{final.suffix}")
@@ -66,6 +77,11 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp, final)
     except OSError as err:
         raise fs_error(err, final, "write") from None
+    except Exception as err:
+        full = _disk_full(final.parent)  # a C writer (OpenEXR) reports a full disk as its own error
+        if full is not None:
+            raise fs_error(full, final, "write") from err
+        raise
     finally:
         with contextlib.suppress(OSError):
             if tmp.exists():

@@ -31,7 +31,7 @@ class FolderBusy(PlanoError):
     def __init__(self, root: Path, holder: dict[str, Any], waited_s: float):
         self.root, self.holder = root, holder
         who = describe(holder)
-        waited = f" (waited {waited_s:.0f} s)" if waited_s > 0 else ""
+        waited = f" (waited {waited_s:.0f} s)" if waited_s >= 1 else ""
         super().__init__(f"{root} is in use by {who}{waited}; let it finish, or run again with --wait SECONDS to "
                          "wait for it")
 

@@ -16,7 +16,9 @@ def parse_frames(text: str | None, first: int, last: int) -> list[int] | None:
     """``"1001-1010"``, ``"1001,1005,1010"`` or ``"1001"`` -> frame numbers (``None``: every frame)."""
     if not text:
         return None
-    frames: list[int] = []
+    if len(text) > 1000:
+        raise PlanoError(f"--frames is {len(text)} characters long; give ranges such as 1001-1010,1050-1060")
+    frames: set[int] = set()
     for piece in text.split(","):
         piece = piece.strip()
         try:
@@ -27,8 +29,8 @@ def parse_frames(text: str | None, first: int, last: int) -> list[int] | None:
             raise PlanoError(f"--frames {piece!r} runs backwards; write the first frame first, e.g. {b}-{a}")
         if a < first or b > last:
             raise PlanoError(f"--frames {text!r} goes outside the shot ({first}..{last}); choose frames inside it")
-        frames.extend(range(a, b + 1))
-    return sorted(set(frames))
+        frames.update(range(a, b + 1))  # inside the shot (checked above): at most its frame count
+    return sorted(frames)
 
 
 def render(

@@ -79,6 +79,14 @@ def parse_frame_file(filename: str) -> tuple[str, int, str] | None:
     return (m.group("name"), int(m.group("frame")), m.group("ext")) if m else None
 
 
+def check_shots_dir(shots_dir: str | Path) -> Path:
+    """``shots_dir`` as a Path, unless it (or the shot folder in it) is a file: a PlanoError saying so."""
+    shots_dir = Path(shots_dir)
+    if shots_dir.exists() and not shots_dir.is_dir():
+        raise PlanoError(f"--shots-dir {str(shots_dir)!r} is a file; give a folder for the run folders")
+    return shots_dir
+
+
 @dataclass(frozen=True)
 class RunFolder(Store):
     """One version of one shot on disk: ``shots/SEQ010_SH010/v003``; a store for the shot's graph."""
@@ -106,9 +114,7 @@ class RunFolder(Store):
         """The run folder of ``shot``: a given version, the latest one, or (``new=True``) a new one, claimed
         atomically: two runs asking for a new version at once get two versions."""
         check_shot_name(shot)
-        shots_dir = Path(shots_dir)
-        if shots_dir.exists() and not shots_dir.is_dir():
-            raise PlanoError(f"--shots-dir {str(shots_dir)!r} is a file; give a folder for the run folders")
+        shots_dir = check_shots_dir(shots_dir)
         if new and version is None:
             return cls.claim(shots_dir, shot)
         existing = cls.versions(shots_dir, shot)
@@ -125,7 +131,7 @@ class RunFolder(Store):
     def claim(cls, shots_dir: str | Path, shot: str) -> "RunFolder":
         """Make the next version's folder with an exclusive ``mkdir``: it is this run's alone (another run
         that made it first sends this one to the version after)."""
-        base = Path(shots_dir) / check_shot_name(shot)
+        base = check_shots_dir(shots_dir) / check_shot_name(shot)
         try:
             base.mkdir(parents=True, exist_ok=True)
         except OSError as err:
