@@ -40,6 +40,7 @@ _HINTS = {
     errno.EISDIR: "the path is a folder, not a file: choose a file name",
     errno.ENAMETOOLONG: "the name is too long: choose a shorter one",
     errno.ENOENT: "it does not exist: check the path",
+    errno.EEXIST: "a file is in the way of a folder of that name: rename it or choose another path",
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import time
@@ -135,18 +136,21 @@ class Store:
 
     def begin(self, name: str, key: str, writes: tuple[str, ...], fresh: bool) -> bool:
         """Prepare node ``name`` to run with ``key``. Returns ``True`` when it resumes (same key, not ``fresh``):
-        its outputs are kept and only half-written temporaries are removed. Otherwise its outputs are removed
-        and the start marker records the new key."""
+        its outputs are kept and only half-written temporaries are removed. Otherwise its outputs are removed.
+        The start marker records the key and which process started it when (``pid``, ``started``)."""
         marker = self.path(META, f"{name}.started.json")
         try:
             started = json.loads(marker.read_text()).get("key")
         except (OSError, ValueError, AttributeError):
             started = None
         self.drop_record(name)
-        if fresh or started != key:
+        resume = not fresh and started == key
+        if not resume:
             for rel in writes:
                 _remove(self.path(rel))
-            atomic_write_text(marker, json.dumps({"node": name, "key": key}))
+        atomic_write_text(marker, json.dumps({"node": name, "key": key, "pid": os.getpid(), "started": time.time(),
+                                              "resumed": resume}))
+        if not resume:
             return False
         for rel in writes:
             target = self.path(rel)

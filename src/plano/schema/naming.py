@@ -24,7 +24,7 @@ FRAME_FILE_RE = re.compile(r"^(?P<name>.+)\.(?P<frame>\d{4,})\.(?P<ext>[A-Za-z0-
 def shot_name_problem(shot: object) -> str | None:
     """Why ``shot`` cannot name a shot folder, or ``None`` when it is ``SEQ_SHOT`` (ASCII letters and digits, one
     underscore, at most 64 characters: no '/', '..', space or control character can reach a path)."""
-    if not isinstance(shot, str) or not SHOT_RE.match(shot) or not shot.isascii():
+    if not isinstance(shot, str) or not SHOT_RE.fullmatch(shot) or not shot.isascii():
         return (f"shot name {shot!r} is not of the form SEQ_SHOT (letters and digits, one underscore), "
                 "e.g. SEQ010_SH010")
     if len(shot) > MAX_SHOT_CHARS:
@@ -54,7 +54,7 @@ def version_dir(version: int) -> str:
 
 def parse_version_dir(name: str) -> int | None:
     """``"v003" -> 3``; ``None`` for a name that is not a version folder."""
-    m = VERSION_RE.match(name)
+    m = VERSION_RE.fullmatch(name)
     return int(m.group(1)) if m else None
 
 
@@ -75,7 +75,7 @@ def frame_pattern(name: str, ext: str = "exr") -> str:
 
 def parse_frame_file(filename: str) -> tuple[str, int, str] | None:
     """``"SEQ010_SH010_v003.1001.exr" -> ("SEQ010_SH010_v003", 1001, "exr")``; ``None`` if not a frame file."""
-    m = FRAME_FILE_RE.match(filename)
+    m = FRAME_FILE_RE.fullmatch(filename)
     return (m.group("name"), int(m.group("frame")), m.group("ext")) if m else None
 
 
@@ -155,7 +155,7 @@ class RunFolder(Store):
             raise PlanoError(f"run folder {str(folder)!r} does not exist; expected e.g. shots/SEQ010_SH010/v001")
         version = parse_version_dir(folder.resolve().name)
         shot = folder.resolve().parent.name
-        if version is None or not SHOT_RE.match(shot):
+        if version is None or not SHOT_RE.fullmatch(shot):
             raise PlanoError(f"{str(folder)!r} is not a run folder; expected <shots>/SEQ_SHOT/vNNN, "
                              "e.g. shots/SEQ010_SH010/v001")
         return cls(root=folder, shot=shot, version=version)
