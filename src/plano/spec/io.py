@@ -57,11 +57,11 @@ def describe_errors(err: ValidationError) -> list[str]:
     return out
 
 
-def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+def upgrade(data: dict[str, Any], source: str = "spec") -> dict[str, Any]:
     """Bring a spec dict of any known schema version up to the current one."""
     version = data.get("schema_version", SCHEMA_VERSION)
-    if not isinstance(version, int) or version < 1 or version > SCHEMA_VERSION:
-        raise SpecError("spec", [f"schema_version: must be 1..{SCHEMA_VERSION}, got {version!r}"])
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1 or version > SCHEMA_VERSION:
+        raise SpecError(source, [f"schema_version: must be 1..{SCHEMA_VERSION}, got {version!r}"])
     while version < SCHEMA_VERSION:
         data = UPGRADES[version](data)
         version += 1
@@ -73,7 +73,7 @@ def spec_from_dict(data: Any, source: str = "spec") -> ShotSpec:
     if not isinstance(data, dict):
         raise SpecError(source, [f"(top level): must be a mapping of keys to values, got {type(data).__name__}"])
     try:
-        return ShotSpec.model_validate(upgrade(dict(data)))
+        return ShotSpec.model_validate(upgrade(dict(data), source))
     except ValidationError as err:
         raise SpecError(source, describe_errors(err)) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as err:  # a value no validator expected
