@@ -277,7 +277,14 @@ def test_the_parser_says_what_it_could_not_honour(prompt, check, note):
 
 
 def test_escape_bytes_in_a_prompt_are_kept_in_the_spec_but_shown_escaped(capsys):
-    code, _ = cli(capsys, "parse", "a tower \x1b]0;owned\x07 at dusk")
+    from plano.cli.commands import main
+
+    raw = "a tower \x1b]0;owned\x07 at dusk \x1b[2J [/] \x9b"
+    with pytest.raises(SystemExit) as stop:
+        main(["parse", raw])
     out = capsys.readouterr()
-    assert code == 0
-    assert parse_prompt("a tower \x1b[31m").prompt == "a tower \x1b[31m"
+    assert stop.value.code == 0
+    for stream in (out.out, out.err):
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", stream.replace("\n", "")), stream
+    assert "\\x1b]0;owned\\x07" in out.out.replace("\n", "") and "[/]" in out.out
+    assert parse_prompt(raw).prompt == raw

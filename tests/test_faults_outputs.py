@@ -164,20 +164,24 @@ def test_a_full_disk_ends_with_one_message_and_nothing_damaged(tmp_path, capsys,
     assert all((run / "passes" / n).stat().st_ino == i for n, i in inodes.items())
 
 
-def test_a_full_disk_while_writing_a_record_or_a_spec_keeps_the_old_file(tmp_path, monkeypatch):
+@pytest.mark.parametrize("code, hint", [(errno.ENOSPC, "disk is full"), (errno.EDQUOT, "quota"),
+                                        (errno.EACCES, "no permission"), (errno.EROFS, "read-only"),
+                                        (errno.ENAMETOOLONG, "too long"), (errno.EIO, "Input/output error")])
+def test_a_failing_disk_while_writing_a_file_keeps_the_old_file(tmp_path, monkeypatch, code, hint):
     from plano.core.atomic import atomic_write_text
 
     target = tmp_path / "spec.yaml"
     target.write_text("old")
     real = Path.write_bytes
 
-    def full(self, data):
+    def failing(self, data):
         real(self, data[:3])
-        raise OSError(errno.ENOSPC, "No space left on device")
+        raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(Path, "write_bytes", full)
-    with pytest.raises(PlanoError, match="disk is full"):
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(PlanoError, match=hint) as err:
         atomic_write_text(target, "new content")
+    assert str(target) in str(err.value)
     monkeypatch.undo()
     assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["spec.yaml"]
 
