@@ -52,6 +52,13 @@ def test_versions_claimed_at_the_same_moment_are_all_different(tmp_path):
     assert sorted(got) == list(range(1, 9))
 
 
+def test_two_runs_that_both_saw_no_version_yet_claim_two(tmp_path, monkeypatch):
+    """The race made certain: both looked before either made its folder (the listing is stale for both)."""
+    monkeypatch.setattr(RunFolder, "versions", staticmethod(lambda shots_dir, shot: []))
+    first, second = RunFolder.claim(tmp_path, SHOT), RunFolder.claim(tmp_path, SHOT)
+    assert (first.version, second.version) == (1, 2)
+
+
 def test_new_words_make_the_next_version_and_leave_the_old_one_alone(tmp_path):
     run1, lock = open_run(tiny_spec(), tmp_path)
     release(lock)
@@ -64,6 +71,26 @@ def test_new_words_make_the_next_version_and_leave_the_old_one_alone(tmp_path):
     again, lock = open_run(tiny_spec(), tmp_path)  # the first words again: the latest holds others, so v003
     release(lock)
     assert again.version == 3
+
+
+def test_a_version_another_spec_took_while_this_run_waited_for_its_lock_is_left_to_it(tmp_path, monkeypatch):
+    """This run saw v001 empty; before it had the lock, another run claimed v001 for other words. Once it
+    has the lock it looks again, lets v001 go and claims v002."""
+    import plano.shot as shot
+    from plano.spec.io import save_spec
+
+    RunFolder.open(tmp_path, SHOT, 1)
+    real = shot.acquire
+
+    def other_run_first(root, wait_s=0.0):
+        if Path(root).name == "v001" and not (Path(root) / "spec.yaml").exists():
+            save_spec(tiny_spec(prompt="the other run's words"), Path(root) / "spec.yaml")
+        return real(root, wait_s)
+
+    monkeypatch.setattr(shot, "acquire", other_run_first)
+    run, lock = open_run(tiny_spec(), tmp_path)
+    release(lock)
+    assert run.version == 2
 
 
 @pytest.mark.parametrize("other", [{"seed": 9}, {"prompt": "a taller house"}, {"effects": ("dust",)}])
