@@ -101,6 +101,9 @@ BOMB = "shot: SEQ010_SH010\na: &a [" + ",".join(["lol"] * 9) + "]\n" + "".join(
     ("list.yaml", "- 1\n- 2", "must be a mapping"),
     ("nan.json", '{"format": {"fps": NaN}}', "format.fps"),
     ("inf.json", '{"format": {"duration_s": 1e999}}', "format.duration_s"),
+    ("start.yaml", "format: {frame_start: 10000000000000000000}", "format.frame_start: must be <= 9999999"),
+    ("seed.yaml", "seed: -1", "seed: must be >= 0"),
+    ("version.yaml", "schema_version: true", "schema_version"),
 ])
 def test_a_spec_file_past_a_limit_is_one_message_naming_it(tmp_path, capsys, name, content, message):
     path = tmp_path / name

@@ -65,6 +65,10 @@ def print_spec(spec: ShotSpec, console: Console, unused: tuple[str, ...] = ()) -
     console.print(spec_table(spec))
     frames = spec.format.frames
     console.print(f"{spec.format.frame_count} frames, {frames.start}-{frames.stop - 1}, seed {spec.seed}")
+    from plano.budget import estimate
+
+    for quality in ("previs", "final"):
+        console.print(Text(f"cost at {quality}: {estimate(spec, quality).describe()}", style="dim"), soft_wrap=True)
     if spec.unparsed:
         console.print(Text("not understood:", style="bold red"))
         for u in spec.unparsed:

@@ -75,7 +75,8 @@ class Format(Strict):
     height: int = Field(default=1080, ge=16, le=16384)
     fps: float = Field(default=24.0, gt=0.0, le=240.0)
     duration_s: float = Field(default=5.0, gt=0.0, le=600.0)
-    frame_start: int = Field(default=1001, ge=0)
+    frame_start: int = Field(default=1001, ge=0, le=9_999_999)
+    """The first frame's number (1001); at most 7 digits, so every frame number fits the caches' 64-bit ints."""
     speed: float = Field(default=1.0, gt=0.0, le=1.0)
     """Playback speed of the action: 1.0 real time, 0.25 for "slow motion" (the shot shows a quarter of the
     action's real duration, so the sim runs 4x more finely per frame)."""
