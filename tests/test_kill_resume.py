@@ -64,7 +64,7 @@ def test_plano_shot_killed_in_every_stage_resumes_to_the_same_shot(tmp_path):
                                       f"{p.stderr.read().decode()[-2000:]}")
             assert time.monotonic() - t0 < 300, f"seed {seed}: {stage} never started"
             time.sleep(0.002)
-        time.sleep(rng.uniform(0.0, 0.9 * span[stage]))
+        time.sleep(rng.uniform(0.0, 0.75 * span[stage]))  # inside it, with room for a faster run
         os.killpg(p.pid, signal.SIGKILL)
         p.wait()
         assert p.returncode == -signal.SIGKILL

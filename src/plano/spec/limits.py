@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, SequenceNode
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 16
