@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from plano.cli import common
-from plano.console import console
+from plano.console import console, esc
 
 
 def shot(
@@ -18,6 +18,8 @@ def shot(
     shots_dir: Path = common.SHOTS_DIR,
     version: Optional[int] = common.VERSION,
     force: list[str] = common.FORCE,
+    wait: float = common.WAIT,
+    confirm_cost: bool = common.CONFIRM_COST,
     shot_name: Optional[str] = common.SHOT,
     seed: Optional[int] = common.SEED,
     rate: Optional[float] = typer.Option(
@@ -31,11 +33,11 @@ def shot(
     make a new version (v002, ...). A stopped run picks up where it stopped: run the same command again.
     """
     result = common.run_stage("deliver", text, spec, shot=shot_name, seed=seed, shots_dir=shots_dir, version=version,
-                              force=force, quality=quality, rate_per_hour=rate)
+                              force=force, quality=quality, rate_per_hour=rate, wait_s=wait, confirm_cost=confirm_cost)
     for label, path in result.files.items():
-        console.print(f"  {label:<11} {path}")
+        console.print(f"  {label:<11} {esc(path)}")
     if "report" in result.files:
-        console.print(f"open [bold]{result.files['report']}[/] for the spec, frames, timings and cost.")
+        console.print(f"open [bold]{esc(result.files['report'])}[/] for the spec, frames, timings and cost.")
 
 
 def register(app: typer.Typer) -> None:

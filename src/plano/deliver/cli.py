@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from plano.cli import common
-from plano.console import console
+from plano.console import console, esc
 from plano.errors import PlanoError
 
 
@@ -17,6 +17,7 @@ def deliver(
     rate: Optional[float] = typer.Option(
         None, "--rate", help="Machine price in $ per hour for the cost line (or PLANO_MACHINE_RATE_PER_HOUR)."
     ),
+    wait: float = common.WAIT,
 ) -> None:
     """Deliver a run folder again from its spec and passes: movies, contact sheet, report, provenance.
 
@@ -36,9 +37,9 @@ def deliver(
     record = run.record("render") or {}
     quality = (record.get("config") or {}).get("quality", "previs")
     result = common.run_stage("deliver", None, spec_path, spec=spec, run=run, force=["deliver"], quality=quality,
-                              rate_per_hour=rate)
+                              rate_per_hour=rate, wait_s=wait, confirm_cost=True)
     for label, path in result.files.items():
-        console.print(f"  {label:<11} {path}")
+        console.print(f"  {label:<11} {esc(path)}")
 
 
 def register(app: typer.Typer) -> None:

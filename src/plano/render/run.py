@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from plano.errors import PlanoError
-from plano.io.exr import is_complete, write_passes
+from plano.io.exr import is_complete, verify, write_passes
 from plano.render.gl_renderer import FrameInput, Renderer
 from plano.render.quality import RenderSettings, render_settings, settings_key
 from plano.scene.model import Scene
@@ -126,6 +126,18 @@ def write_frame(path: str | Path, raw: dict[str, np.ndarray], compression: str =
     return write_passes(path, to_passes(raw, str(path)), attributes, compression)
 
 
+def _finished(path: Path, key: str) -> bool:
+    """A frame already there from a stopped run counts only when its header says these settings and every pixel
+    reads back (a truncated or changed file is rendered again)."""
+    if not is_complete(path, key):
+        return False
+    try:
+        verify(path)
+    except PlanoError:
+        return False
+    return True
+
+
 def frame_path(out_dir: str | Path, name: str, frame: int) -> Path:
     return Path(out_dir) / frame_file(name, frame)
 
@@ -149,7 +161,7 @@ def render_shot(scene: Scene, sim, spec, out_dir: str | Path, name: str, quality
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [frame_path(out_dir, name, f) for f in wanted]
     key = settings_key(settings)
-    todo = [(f, p) for f, p in zip(wanted, paths) if not is_complete(p, key)]
+    todo = [(f, p) for f, p in zip(wanted, paths) if not _finished(p, key)]
     if not todo:
         progress(1.0, f"{len(paths)} frames already rendered")
         return paths

@@ -15,6 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
+MAX_PROMPT_CHARS = 4000
+"""The longest prompt plano reads (a Midjourney prompt is at most ~6,000 characters; shot prompts are far
+shorter): longer text is refused before it is parsed."""
 
 ShotSize = Literal["extreme_wide", "wide", "full", "medium", "medium_close_up", "close_up", "insert"]
 Angle = Literal["eye_level", "low", "high", "top_down", "aerial", "dutch"]
@@ -75,7 +78,8 @@ class Format(Strict):
     height: int = Field(default=1080, ge=16, le=16384)
     fps: float = Field(default=24.0, gt=0.0, le=240.0)
     duration_s: float = Field(default=5.0, gt=0.0, le=600.0)
-    frame_start: int = Field(default=1001, ge=0)
+    frame_start: int = Field(default=1001, ge=0, le=9_999_999)
+    """The first frame's number (1001); at most 7 digits, so every frame number fits the caches' 64-bit ints."""
     speed: float = Field(default=1.0, gt=0.0, le=1.0)
     """Playback speed of the action: 1.0 real time, 0.25 for "slow motion" (the shot shows a quarter of the
     action's real duration, so the sim runs 4x more finely per frame)."""
@@ -165,7 +169,7 @@ class Look(Strict):
 class ShotSpec(Strict):
     schema_version: int = SCHEMA_VERSION
     shot: str = "SEQ010_SH010"
-    prompt: str = ""
+    prompt: str = Field(default="", max_length=MAX_PROMPT_CHARS)
     seed: int = Field(default=0, ge=0)
     camera: Camera = Camera()
     format: Format = Format()
@@ -187,6 +191,16 @@ class ShotSpec(Strict):
     def _known_version(cls, v: int) -> int:
         if v != SCHEMA_VERSION:
             raise ValueError(f"schema_version {v} is not {SCHEMA_VERSION}; load the file with plano.spec.load_spec")
+        return v
+
+    @field_validator("shot")
+    @classmethod
+    def _shot_name(cls, v: str) -> str:
+        from plano.schema.naming import shot_name_problem
+
+        problem = shot_name_problem(v)
+        if problem:
+            raise ValueError(problem)
         return v
 
     @field_validator("effects")
