@@ -116,3 +116,56 @@ def test_shot_language_for_how_it_comes_down():
         Action(speed="glacial")
     with pytest.raises(ValueError):
         Action(direction="up")
+
+
+def test_top_floors_collapse_keeps_the_floors_below_and_stays_standing_words():
+    from sim_fixtures import building
+
+    from plano.sim.scenarios import kept_parts, plan_scenario, start_floor
+
+    sc = building(storeys=8, nx=3, ny=2, windows=False, context=False)
+    spec = ShotSpec(action=Action(kind="partial_collapse", region="top_floors"))
+    f = start_floor(sc, spec, "partial_collapse")
+    keep = set(kept_parts(sc, spec, f))
+    assert keep and all(0 <= sc.parts[i].floor < f for i in keep)
+    assert all(i in keep for i, p in enumerate(sc.parts) if p.dynamic and 0 <= p.floor < f)
+    scen = plan_scenario(sc, spec)
+    assert set(scen.keep_parts) == keep and not keep & set(scen.charges[0].parts)
+    assert scen.charges[0].cut_parts == scen.keep_parts
+    core = ShotSpec(action=Action(kind="collapse", leaves_standing=("core",)))
+    assert {sc.parts[i].group for i in plan_scenario(sc, core).keep_parts} <= {"core"}
+    slow, fast = (plan_scenario(sc, ShotSpec(action=Action(speed=s))).energy_share for s in ("slow", "fast"))
+    assert slow > fast
+
+
+def test_topple_falls_the_way_the_spec_says():
+    from sim_fixtures import building
+
+    from plano.sim.scenarios import fall_vector, plan_scenario
+
+    sc = building(storeys=8, nx=4, ny=2, windows=False, context=False)
+    lo, hi = sc.hero_bounds
+    mid = 0.5 * (lo + hi)
+    for direction in ("toward_camera", "away_from_camera", "left", "right"):
+        d = fall_vector(sc, direction)
+        scen = plan_scenario(sc, ShotSpec(action=Action(kind="topple", direction=direction)))
+        cut = np.mean([sc.parts[i].centroid for i in scen.charges[0].parts], axis=0)
+        k = int(np.argmax(np.abs(d)))
+        assert np.sign(cut[k] - mid[k]) == np.sign(d[k])  # the wedge is cut on the side it falls to
+
+
+def test_report_physics_section_shows_the_numbers():
+    from plano.deliver.physics import physics_html
+
+    assert physics_html(None) == ""
+    roof = [40.0] * 24 + [40.0 - 0.5 * G * (i / 24) ** 2 for i in range(1, 30)]
+    m = dict(fps=24.0, frame_start=1001, height_m=42.0, mass_kg=3e7, roof_m=roof, com_m=[r / 2 for r in roof],
+             above_half=[0.5] * len(roof), moved_frame=1025, mean_descent_g=0.62, peak_descent_g=0.9,
+             pile_height_m=8.0, pile_footprint_m2=1400.0, building_footprint_m2=1000.0, standing_kg=0.0,
+             pile_kg=2.5e7, crushed_kg=5e6, dust_kg=1e5, lost_kg=0.0, lowest_m=-0.01, block_tilt_deg=3.0,
+             tilt_deg=12.0, com_ratio=0.2, roof_ratio=0.3, mass_error=0.0)
+    rec = dict(measure=m, asked=dict(kind="collapse", speed="fast"), energy_share=0.002, fell_toward="left",
+               kept_standing=None, below_start_standing=None)
+    page = physics_html(rec)
+    assert "<svg" in page and "0.62 g mean" in page and "100.00% accounted for" in page and "fast" in page
+    assert page.count("<polyline") == 2
