@@ -6,8 +6,9 @@ its dust share is counted from the sim's own record). Heights are of chunk centr
 
 - roof line: the 99th mass percentile of height, frame by frame;
 - centre of mass: its height, frame by frame;
-- descent: once the roof line has dropped 1 m, the mean acceleration until it has done 90% of its total drop
-  (``2 d / T^2``, as a fraction of g) and the peak acceleration (of the roof line smoothed over 5 frames);
+- descent: from the last frame the roof line was within 5 cm of its start, the mean acceleration of its fall
+  (``2 d / T^2``, as a fraction of g) until it first comes to rest (or has done 90% of its whole drop: the pile
+  settling afterwards is not the fall), and the peak acceleration (roof line smoothed over 5 frames);
 - pile: height (the roof line at the last frame) and footprint (the area of the ground cells under 95% of the
   mass, 1 m cells), against the building's own footprint;
 - mass: what stands, what lies on the pile, what was crushed (debris and dust), and what was lost (below the
@@ -24,6 +25,8 @@ G = 9.81
 ROOF_PERCENTILE = 99.0
 MOVED_M = 1.0
 """The roof line is moving once it is this far below where it started."""
+FALLING_M_S, REST_M_S = 3.0, 1.0
+"""The roof line is falling above FALLING_M_S; once it has, it has come to rest below REST_M_S."""
 LOST_BELOW_M = -0.5
 """A chunk whose centre is this far below the ground has gone through it."""
 
@@ -101,12 +104,19 @@ def descent(roof_m: np.ndarray, fps: float) -> tuple[int | None, float | None, f
     # where it started: the last frame before i0 still within 5 cm of the start
     still = np.flatnonzero(drop[: i0 + 1] < 0.05)
     s = int(still[-1]) if len(still) else 0
-    total = drop.max()
-    i1 = int(np.flatnonzero(drop >= 0.9 * total)[0])
-    T = max(i1 - s, 1) / fps
-    mean = 2.0 * (drop[i1] - drop[s]) / T**2 / G
+    # the fall ends where the roof line first comes to rest (below REST_M_S after falling faster than
+    # FALLING_M_S), or at 90% of its whole drop: what settles after that is the pile, not the fall
     k = 5
     sm = np.convolve(np.pad(roof_m, (k // 2, k // 2), mode="edge"), np.ones(k) / k, mode="valid")
+    speed = -np.gradient(sm) * fps
+    fast = np.flatnonzero(speed[s:] > FALLING_M_S)
+    i1 = int(np.flatnonzero(drop >= 0.9 * drop.max())[0])
+    if len(fast):
+        rest = np.flatnonzero(speed[s + fast[0]:] < REST_M_S)
+        if len(rest):
+            i1 = min(i1, s + int(fast[0]) + int(rest[0]))
+    T = max(i1 - s, 1) / fps
+    mean = 2.0 * (drop[i1] - drop[s]) / T**2 / G
     acc = -np.diff(sm, 2) * fps**2  # downward positive
     peak = float(acc[max(s - 1, 0): i1 + 1].max()) / G if i1 > s else mean
     return s, float(mean), float(peak)
