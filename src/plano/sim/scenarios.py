@@ -89,6 +89,9 @@ def _supports(scene: Scene, floors: set[int], where=None, groups=SUPPORT_GROUPS)
 SPEED_ENERGY_SHARE = {"slow": 0.15, "natural": ENERGY_SHARE, "fast": 0.002}
 """The spec's ``action.speed`` as the energy the crushing members absorb (``plano.sim.crush``)."""
 IMPLOSION_DELAY_S = 0.15
+WEDGE_SHARE = 0.7
+"""A topple's felling cut reaches this share of the storeys at its outer edge: deep enough that the cut does not
+close (and stop the fall) before the building is past 60 degrees."""
 HINGE_S, HINGE_DEG = 5.0, 70.0
 """A topple pivots on what is left of its base as one block until it has tilted HINGE_DEG (or for HINGE_S):
 a building felled like a tree comes down whole and breaks up when it hits the ground."""
@@ -192,7 +195,7 @@ def _plan(scene: Scene, spec: ShotSpec) -> Scenario:
         f = a.start_floor if a.start_floor is not None else 0
         edge = lo[k] if side < 0 else hi[k]  # the side it falls to: the wedge is cut there
         cut = edge - side * 0.75 * size[k]
-        depth = max(2, round(0.5 * n))
+        depth = max(2, round(WEDGE_SHARE * n))
 
         def in_wedge(p) -> bool:
             u = (p.centroid[k] - cut) / (edge - cut)  # 1 at the outer edge, 0 at the hinge
