@@ -133,10 +133,11 @@ class EffectsSim:
 
         dust_kg, speed, violence = emit.event_dust(ev, self.hero_mass_kg, self.cfg)
         self._crush = emit.Sources.concat([])
-        if "dust" in self.effects and len(cp):
-            mass, hit = emit.crush(self._prev_cv, cp, cv, self.hero_mass_kg / len(cp), self.cfg.crush_min_speed_m_s)
+        cr = ev.kinds == CRUSH
+        if "dust" in self.effects and (len(cp) or cr.any()):
+            mass, hit = emit.crush(self._prev_cv, cp, cv, self.hero_mass_kg / max(len(cp), 1),
+                                   self.cfg.crush_min_speed_m_s)
             # members the rigid sim crushed: all their mass came down, at the level where they crushed
-            cr = ev.kinds == CRUSH
             pts = np.r_[cp, ev.positions[cr]]
             mass = np.r_[mass, ev.strength[cr]]
             hit = np.r_[hit, np.maximum(emit.event_speed(ev)[cr], self.cfg.crush_min_speed_m_s)]
