@@ -86,7 +86,7 @@ def _supports(scene: Scene, floors: set[int], where=None, groups=SUPPORT_GROUPS)
     return tuple(out)
 
 
-SPEED_ENERGY_SHARE = {"slow": 0.15, "natural": ENERGY_SHARE, "fast": 0.002}
+SPEED_ENERGY_SHARE = {"slow": 0.05, "natural": ENERGY_SHARE, "fast": 0.002}
 """The spec's ``action.speed`` as the energy the crushing members absorb (``plano.sim.crush``)."""
 IMPLOSION_DELAY_S = 0.15
 WEDGE_SHARE = 0.7
