@@ -150,6 +150,45 @@ def start_floor(scene: Scene, spec: ShotSpec, kind: str) -> int | None:
     return 0
 
 
+def _topple(scene: Scene, spec: ShotSpec, n: int, t0: float) -> Scenario:
+    """A felling cut, as in a toppling demolition: a wedge of supports is blown out on the side it falls to,
+    deepest at the outer edge (WEDGE_SHARE of the storeys, slabs included) and none on the far side, which
+    acts as the hinge. The wedge is cut square to the building's own walls (the set turns the building to face
+    its street); by default it falls across the picture, along the wall axis most square to the view."""
+    a = spec.action
+    yaw = float(scene.as_set().info.get("yaw_rad", 0.0)) if hasattr(scene, "info") else 0.0
+    c, s_ = np.cos(yaw), np.sin(yaw)
+    to_local = np.array([[c, s_], [-s_, c]])  # world xy -> the building's own axes
+    pts = np.concatenate([p.vertices[:, :2] for p in scene.parts if p.dynamic]) @ to_local.T
+    lo, hi = pts.min(0), pts.max(0)
+    size = hi - lo
+    fall = fall_vector(scene, a.direction)
+    if fall is None:
+        view = to_local @ np.asarray(scene.as_set().view_dir, float)[:2]
+        k, side = int(np.argmin(np.abs(view))), -1.0
+    else:
+        fl = to_local @ fall
+        k = int(np.argmax(np.abs(fl)))
+        side = float(np.sign(fl[k])) or -1.0
+    f = a.start_floor if a.start_floor is not None else 0
+    edge = lo[k] if side < 0 else hi[k]  # the side it falls to: the wedge is cut there
+    cut = edge - side * 0.75 * size[k]
+    depth = max(2, round(WEDGE_SHARE * n))
+
+    def in_wedge(p) -> bool:
+        u = ((to_local @ p.centroid[:2])[k] - cut) / (edge - cut)  # 1 at the outer edge, 0 at the hinge
+        return u > 0 and p.floor - f < max(1, int(np.ceil(depth * u)))
+
+    floors = set(range(f, f + depth))
+    parts = tuple(i for i in _supports(scene, floors, groups=SUPPORT_GROUPS + ("slab",))
+                  if in_wedge(scene.parts[i]))
+    local = 0.5 * (lo + hi)
+    local[k] = edge - side * 0.3 * size[k]
+    focus = np.array([*(to_local.T @ local), _floor_z(scene, f + 1)])
+    return Scenario("topple", focus, 2.0 * scene.floor_height_m, (Charge(t0, parts, speed_m_s=4.0, release=True),),
+                    seam_loads=False, hinge_until_s=t0 + HINGE_S, hinge_deg=HINGE_DEG)
+
+
 def _plan(scene: Scene, spec: ShotSpec) -> Scenario:
     a = spec.action
     t0 = a.start_s
@@ -181,33 +220,7 @@ def _plan(scene: Scene, spec: ShotSpec) -> Scenario:
         ch = Charge(t0, parts, tear_xy=tear, tear_z_m=float(lo[2] + f * scene.floor_height_m))
         return Scenario(kind, focus, 0.4 * float(np.max(size[:2])), (ch,), seam_loads=False)
     if kind == "topple":
-        # a felling cut, as in a toppling demolition: a wedge of supports is blown out on one side, deepest
-        # at the outer edge (half the storeys, slabs included) and none on the far side, which acts as the hinge
-        # it falls across the picture: along the horizontal axis most square to the camera's view
-        # by default it falls across the picture: along the horizontal axis most square to the camera's view
-        fall = fall_vector(scene, a.direction)
-        if fall is None:
-            view = scene.as_set().view_dir  # the camera's bearing, from the set (never the camera itself)
-            k, side = int(np.argmin(np.abs(view[:2]))), -1.0
-        else:
-            k = int(np.argmax(np.abs(fall)))
-            side = float(np.sign(fall[k])) or -1.0
-        f = a.start_floor if a.start_floor is not None else 0
-        edge = lo[k] if side < 0 else hi[k]  # the side it falls to: the wedge is cut there
-        cut = edge - side * 0.75 * size[k]
-        depth = max(2, round(WEDGE_SHARE * n))
-
-        def in_wedge(p) -> bool:
-            u = (p.centroid[k] - cut) / (edge - cut)  # 1 at the outer edge, 0 at the hinge
-            return u > 0 and p.floor - f < max(1, int(np.ceil(depth * u)))
-
-        floors = set(range(f, f + depth))
-        parts = tuple(i for i in _supports(scene, floors, groups=SUPPORT_GROUPS + ("slab",))
-                      if in_wedge(scene.parts[i]))
-        focus = np.array([mid[0], mid[1], _floor_z(scene, f + 1)])
-        focus[k] = edge - side * 0.3 * size[k]
-        return Scenario(kind, focus, 2.0 * scene.floor_height_m, (Charge(t0, parts, speed_m_s=4.0, release=True),),
-                        seam_loads=False, hinge_until_s=t0 + HINGE_S, hinge_deg=HINGE_DEG)
+        return _topple(scene, spec, n, t0)
     if kind == "implosion":
         gap = a.stage_delay_s if a.stage_delay_s is not None else IMPLOSION_DELAY_S
         charges = []
