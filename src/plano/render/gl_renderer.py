@@ -28,7 +28,7 @@ from plano.render.quality import RenderSettings
 from plano.scene.model import Scene, look_at
 from plano.sim.model import Chunks, DustGrid, Particles
 
-PASS_NAMES = ("beauty", "alpha", "depth", "normal", "object_id", "material_id", "motion", "dust")
+PASS_NAMES = ("beauty", "alpha", "depth", "normal", "object_id", "material_id", "motion", "dust", "dust_rgb")
 
 
 @functools.lru_cache(maxsize=None)
@@ -260,8 +260,8 @@ class Renderer:
         self.dust_size = (dw, dh)
         self.t_dust = tex(dtype="f2", size=(dw, dh))
         self.fbo_dust = self._keep(ctx.framebuffer([self.t_dust]))
-        self.t_beauty, self.t_aux = tex(), tex()
-        self.fbo_beauty = self._keep(ctx.framebuffer([self.t_beauty, self.t_aux]))
+        self.t_beauty, self.t_aux, self.t_dust_rgb = tex(), tex(), tex()
+        self.fbo_beauty = self._keep(ctx.framebuffer([self.t_beauty, self.t_aux, self.t_dust_rgb]))
         self.t_ping, self.t_pong = tex(), tex()
         self.fbo_ping = self._keep(ctx.framebuffer([self.t_ping]))
         self.fbo_pong = self._keep(ctx.framebuffer([self.t_pong]))
@@ -660,7 +660,7 @@ class Renderer:
         if ss > 1:  # average / pick on the GPU, read the delivered size
             prog = self.progs["pack"]
             for unit, (name, t) in enumerate((("u_color", color_tex), ("u_aux", self.t_aux), ("u_pos", self.t_pos),
-                                              ("u_ids", self.t_ids))):
+                                              ("u_ids", self.t_ids), ("u_dust_rgb", self.t_dust_rgb))):
                 t.use(unit)
                 _set(prog, name, unit)
             _set(prog, "u_ss", int(ss))
@@ -670,6 +670,7 @@ class Renderer:
             color, dis, nrm, mot = (read(t) for t in self.t_packed)
             dust, motion = dis[..., 3:4], mot[..., 0:2]
             normal, depth, idv = nrm[..., 0:3], dis[..., 0:1], dis[..., 1:3]
+            dust_rgb = np.concatenate([nrm[..., 3:4], mot[..., 2:4]], axis=-1)
         else:
             color = read(color_tex)
             aux = read(self.t_aux)
@@ -677,6 +678,7 @@ class Renderer:
             ids = read(self.t_ids)
             dust, motion = aux[..., 3:4], ids[..., 2:4]
             normal, depth, idv = aux[..., 0:3], pos[..., 3:4], ids[..., 0:2]
+            dust_rgb = read(self.t_dust_rgb)[..., 0:3]
         out = {
             "beauty": color[..., 0:3],
             "alpha": color[..., 3:4],
@@ -686,6 +688,7 @@ class Renderer:
             "material_id": idv[..., 1:2],
             "motion": motion,
             "dust": dust,
+            "dust_rgb": dust_rgb,
         }
         return {k: np.ascontiguousarray(np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0), np.float32)
                 for k, v in out.items()}

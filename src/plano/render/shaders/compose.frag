@@ -27,6 +27,7 @@ uniform vec3 u_box_size;
 uniform float u_exposure;
 layout(location = 0) out vec4 o_beauty;
 layout(location = 1) out vec4 o_aux;     // camera-space normal, dust opacity
+layout(location = 2) out vec4 o_dust_rgb; // the light the dust adds (premultiplied), for comp over a plate
 
 const vec2 POISSON[16] = vec2[](
     vec2(-0.94201624, -0.39906216), vec2(0.94558609, -0.76890725), vec2(-0.09418410, -0.92938870),
@@ -169,13 +170,16 @@ void main() {
         col = col * T + haze_col * (1.0 - T);
     }
     float dust_op = 0.0;
+    vec3 dust_rgb = vec3(0.0);
     if (u_has_dust == 1) {
         vec4 d = dust_sample(v_uv, P.w);
         col = col * d.a + d.rgb;
+        dust_rgb = d.rgb;
         alpha = 1.0 - (1.0 - alpha) * d.a;
         dust_op = 1.0 - d.a;
     }
     col = clamp(col * u_exposure, 0.0, 60000.0);
     o_beauty = vec4(col, alpha);
     o_aux = vec4(ncam, dust_op);
+    o_dust_rgb = vec4(clamp(dust_rgb * u_exposure, 0.0, 60000.0), 0.0);
 }
