@@ -116,6 +116,21 @@ def _spec_rows(spec: Any) -> str:
     return "\n".join(rows)
 
 
+def _c2pa_block(label: dict) -> str:
+    """The C2PA label: the digital source type, why, what is signed and with which certificate, each layer's source."""
+    c = label.get("c2pa")
+    if not c:
+        return ""
+    dst = str(c.get("digital_source_type", "")).rsplit("/", 1)[-1]
+    layers = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in (label.get("layers") or {}).items())
+    test = ' <span class="label ai">signed with a TEST certificate: not for publication</span>' if c.get("test_certificate") else ""
+    return (f"<p>C2PA Content Credentials: digital source type <code>{_e(dst)}</code> ({_e(c.get('why', ''))}). "
+            f"Signed into {_e(', '.join(c.get('signed', [])))}; sidecar {_e(', '.join(c.get('sidecars', [])))}; "
+            f"{_e(c.get('exr_frames', ''))}. Certificate: {_e(c.get('certificate', ''))}.{test} "
+            f"Check with <code>{_e(c.get('verify', ''))}</code>.</p>"
+            f"<table><tr><th>layer</th><th>source</th></tr>{layers}</table>")
+
+
 def build_report_html(d: ReportData) -> str:
     spec = d.spec
     stills = "\n".join(
@@ -150,6 +165,7 @@ def build_report_html(d: ReportData) -> str:
 <h1>{_e(d.name)}</h1>
 <p class="muted">shot {_e(spec.shot)} &middot; seed {spec.seed} &middot; spec hash <code>{_e(d.spec_hash)}</code> &middot; written {now}</p>
 <p><span class="{label_cls}">{_e(d.label['label'])}</span></p>
+{_c2pa_block(d.label)}
 <h2>Prompt</h2>
 <blockquote>{_e(spec.prompt) if spec.prompt else '<span class="muted">(no prompt: the spec was written by hand)</span>'}</blockquote>
 <h2>Frames</h2>

@@ -1,0 +1,73 @@
+"""2D tracking of a hand-held plate with OpenCV: corner features (Shi-Tomasi), pyramidal Lucas-Kanade flow from
+frame to frame, and a RANSAC similarity (shift, rotation, scale) per frame. The CG is moved by the same motion,
+so it stays locked to the plate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from plano.errors import MissingEngine, PlanoError
+
+
+def _cv2():
+    try:
+        import cv2
+    except ImportError as err:  # pragma: no cover
+        raise MissingEngine("OpenCV", str(err), "pip install 'plano[comp]'  (or: pip install opencv-python-headless)") from None
+    return cv2
+
+
+def to_gray8(acescg: np.ndarray) -> np.ndarray:
+    """(H, W, 3) ACEScg -> (H, W) uint8 for feature tracking (a log-like curve, so shadows have texture too)."""
+    lum = np.asarray(acescg, np.float32) @ np.array([0.2722, 0.6741, 0.0537], np.float32)
+    v = np.log2(np.maximum(lum, 1e-4) / 0.18) / 12.0 + 0.6
+    return (np.clip(v, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def track(frames: int, gray: Callable[[int], np.ndarray], max_features: int = 400,
+          mask: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
+    """(F, 2, 3) affine matrices taking frame-0 pixel positions to frame ``i`` positions, and facts (features,
+    inliers, residual px). ``gray(i)`` gives frame ``i`` as (H, W) uint8; ``mask`` (H, W) uint8 limits where features
+    are picked (e.g. away from where the CG will be)."""
+    cv2 = _cv2()
+    mats = np.zeros((frames, 2, 3))
+    mats[0] = np.eye(2, 3)
+    prev = gray(0)
+    params = dict(maxCorners=max_features, qualityLevel=0.01, minDistance=8, blockSize=7)
+    pts = cv2.goodFeaturesToTrack(prev, mask=mask, **params)
+    if pts is None or len(pts) < 8:
+        raise PlanoError("the plate has too little texture to track (fewer than 8 features); set plate.track: false "
+                         "or give a plate with visible detail")
+    counts, residuals = [], []
+    acc = np.eye(3)
+    for i in range(1, frames):
+        cur = gray(i)
+        nxt, status, _ = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, winSize=(21, 21), maxLevel=3)
+        good = status.ravel() == 1
+        a, b = pts[good].reshape(-1, 2), nxt[good].reshape(-1, 2)
+        if len(a) < 6:
+            raise PlanoError(f"lost the track at plate frame {i} (only {len(a)} features followed); the plate moves "
+                             "too fast or is too blurred to 2D-track")
+        m, inl = cv2.estimateAffinePartial2D(a, b, method=cv2.RANSAC, ransacReprojThreshold=1.5)
+        if m is None:
+            raise PlanoError(f"could not fit the plate's motion at frame {i}; set plate.track: false")
+        inl = inl.ravel().astype(bool)
+        step = np.vstack([m, [0, 0, 1]])
+        acc = step @ acc
+        mats[i] = acc[:2]
+        pred = a[inl] @ m[:, :2].T + m[:, 2]
+        residuals.append(float(np.sqrt(np.mean(np.sum((pred - b[inl]) ** 2, axis=1)))) if inl.any() else 0.0)
+        counts.append(int(inl.sum()))
+        pts = b[inl].reshape(-1, 1, 2).astype(np.float32)
+        if len(pts) < max_features // 2:  # top up with new features
+            fresh = cv2.goodFeaturesToTrack(cur, mask=mask, **params)
+            if fresh is not None:
+                pts = np.concatenate([pts, fresh.astype(np.float32)])[:max_features]
+        prev = cur
+    facts = {"frames": frames, "min_inliers": min(counts) if counts else 0,
+             "mean_residual_px": float(np.mean(residuals)) if residuals else 0.0,
+             "max_shift_px": float(np.abs(mats[:, :, 2]).max())}
+    return mats, facts
