@@ -85,4 +85,4 @@ def test_plano_shot_killed_in_sim_render_and_deliver_resumes(tmp_path):
     assert not list(run.rglob("*.tmp-*"))
     assert probe_movie(run / f"{SHOT}_v001.mov")["frames"] == 24
     assert {p.stem for p in meta.glob("*.json") if ".started" not in p.name} == {
-        "spec", "set", "scene", "sim", "render", "deliver"}
+        "spec", "set", "scene", "sim", "render", "comp", "deliver"}

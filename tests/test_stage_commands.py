@@ -105,8 +105,8 @@ def test_shot_reuses_everything_and_deliver_delivers_again(spec_file, whole_shot
     assert again.output.count("reused") >= 6 and "v002" not in again.output
     assert probe_movie(whole_shot / f"{SHOT}_v001.mov")["frames"] == 12
     report = (whole_shot / "report.html").read_text()
-    assert "Not used yet" in report and "look.grade" in report
-    for stage in ("spec", "set", "scene", "sim", "render", "deliver"):
+    assert "Not used yet" in report and "C2PA Content Credentials" in report and "algorithmicMedia" in report
+    for stage in ("spec", "set", "scene", "sim", "render", "comp", "deliver"):
         assert f"<td>{stage}</td>" in report, stage
     (whole_shot / "contact.png").unlink()
     _invoke("deliver", str(whole_shot))

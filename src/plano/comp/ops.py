@@ -42,7 +42,8 @@ def over(fg_premult: np.ndarray, fg_alpha: np.ndarray, bg: np.ndarray) -> np.nda
     """Porter-Duff over: ``fg + (1 - alpha) * bg``, with ``fg`` premultiplied (H, W, 3), alpha (H, W, 1)."""
     fg, bg = _check(fg_premult, "foreground"), _check(bg, "background")
     if fg.shape != bg.shape:
-        raise PlanoError(f"over: foreground is {fg.shape[1]}x{fg.shape[0]} but background is {bg.shape[1]}x{bg.shape[0]}")
+        raise PlanoError(f"over: foreground is {fg.shape[1]}x{fg.shape[0]} but background is {bg.shape[1]}x{bg.shape[0]}; "
+                         "expected layers of the same size")
     return fg + (1.0 - _a(fg_alpha)) * bg
 
 
