@@ -64,6 +64,9 @@ def verify(
                "Valid": "[green]valid[/] (signature and hashes check; the certificate is not in a trust list)",
                "tampered": "[bold red]TAMPERED[/]: the file no longer matches its signed manifest",
                "none": "[yellow]no C2PA manifest[/]"}.get(result.state, f"[red]{result.state}[/]")
+    if result.ok and any("TEST certificate" in line for line in result.lines):
+        verdict = ("[green]valid[/] (signature and hashes check), signed with plano's local TEST certificate: trusted "
+                   "only on this machine, not for publication")
     console.print(f"{file}: {verdict}")
     if not result.ok:
         raise typer.Exit(1)

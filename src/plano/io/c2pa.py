@@ -180,9 +180,9 @@ def manifest_definition(title: str, *, ai_used: bool, plate: dict | None, layers
     actions = [{"action": "c2pa.created", "digitalSourceType": dst,
                 "softwareAgent": {"name": "plano", "version": version},
                 "description": "simulated and rendered from a text description" + (" over a captured plate" if plate else "")}]
-    if plate is not None:
-        actions.insert(0, {"action": "c2pa.opened", "description": f"plate {plate.get('title', '')}"})
-        actions.append({"action": "c2pa.placed", "description": "CG and dust composited over the plate"})
+    if plate is not None:  # the plate is the manifest's componentOf ingredient
+        actions[0]["description"] = (f"CG and dust simulated and rendered from a text description, composited over "
+                                     f"the captured plate {plate.get('title', '')}")
     actions.append({"action": "c2pa.color_adjustments", "description": "the look (ASC CDL in ACEScct)"})
     layer_data: dict[str, Any] = {"layers": layers, "spec_hash": spec_hash, "generative_ai": ai_used,
                                   "signed_with_test_certificate": test}
