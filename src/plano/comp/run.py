@@ -31,7 +31,7 @@ import numpy as np
 
 from plano.color.spaces import to_log
 from plano.comp import look as looks
-from plano.comp import ops
+from plano.comp import kernels, ops
 from plano.core import Progress, no_progress
 from plano.core.atomic import atomic_write_text
 from plano.errors import PlanoError
@@ -131,6 +131,92 @@ def render_haze_colour(scene) -> np.ndarray:
     return (np.asarray(sky.horizon_color, np.float32) * (1.0 + 0.4 * float(sky.cloud_cover))).astype(np.float32)
 
 
+def _gray(rgb: np.ndarray) -> np.ndarray:
+    from plano.comp.track import to_gray8
+
+    return to_gray8(rgb)
+
+
+def _layers(passes, lut, scene, over_plate: bool, haze_shift, extra_per_m: float, extra_col, match, vign):
+    """(cg, cg_a, dust, dust_a, background) of one frame, hazed, matched and vignetted (see ``kernels.layers``)."""
+    h, w = passes.beauty.shape[:2]
+    z1 = np.zeros((h, w, 1), np.float32)
+    d = passes.dust if passes.dust is not None else z1
+    D = passes.dust_rgb if passes.dust_rgb is not None else np.zeros((h, w, 3), np.float32)
+    if passes.dust is not None and passes.dust_rgb is None and float(d.max()) > 0:
+        raise PlanoError("these passes have dust but no dust_rgb layer (rendered by an older plano); re-render with "
+                         "`plano shot --force render` to composite the dust over a plate")
+    alpha = passes.alpha if passes.alpha is not None else np.ones((h, w, 1), np.float32)
+    oid = passes.object_id if passes.object_id is not None else z1
+    depth = passes.depth if passes.depth is not None else z1
+    shift = np.asarray(haze_shift if over_plate else np.zeros(3), np.float32)
+    haze_per_m = float(scene.sky.haze_density)
+    m_on = match is not None
+    mz = np.zeros(3, np.float32)
+    bal = (match.gain / max(float(match.gain.mean()), 1e-6)).astype(np.float32) if m_on else np.ones(3, np.float32)
+    v = vign if vign is not None else np.ones((h, w, 1), np.float32)
+    if kernels.HAVE_NUMBA:
+        out = [np.empty((h, w, 3), np.float32), np.empty((h, w, 1), np.float32), np.empty((h, w, 3), np.float32),
+               np.empty((h, w, 3), np.float32)]
+        kernels.layers(passes.beauty, alpha, d, D, oid, depth, lut, shift, haze_per_m, float(extra_per_m),
+                       np.asarray(extra_col, np.float32), m_on, match.cg_black if m_on else mz,
+                       match.black if m_on else mz, match.gain if m_on else mz, match.white if m_on else mz,
+                       bal, v, out[0], out[1], out[2], out[3])
+        return out[0], out[1], out[2], d, out[3]
+    L = split_layers(passes, scene, lut)
+    cg, cg_a = L["cg"], L["cg_a"]
+    t_r = np.exp(-haze_per_m * np.maximum(depth, 0.0)) * (depth > 0)
+    cg = np.maximum(cg + shift * (1.0 - t_r) * cg_a, 0.0)
+    if extra_per_m > 0:
+        cg = ops.haze(cg, cg_a, depth, extra_per_m, tuple(extra_col))
+    if m_on:
+        cg = ops.premultiply(match.apply(ops.unpremultiply(cg, cg_a)), cg_a)
+    return cg * v, cg_a, L["dust"] * bal * v, L["dust_a"], L["background"]
+
+
+def _warp_maps(h: int, w: int, mat, dist_maps):
+    """One remap for the CG layers: the plate's lens distortion, then its tracked motion (``mat`` takes frame-0
+    positions to this frame's), composed; ``None`` when there is neither."""
+    if mat is None and dist_maps is None:
+        return None
+    if dist_maps is None:
+        y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+        mx, my = x, y
+    else:
+        mx, my = dist_maps
+    if mat is None:
+        return mx, my
+    inv = np.linalg.inv(np.vstack([np.asarray(mat, np.float64), [0, 0, 1]]))[:2].astype(np.float32)
+    return (inv[0, 0] * mx + inv[0, 1] * my + inv[0, 2]).astype(np.float32), \
+        (inv[1, 0] * mx + inv[1, 1] * my + inv[1, 2]).astype(np.float32)
+
+
+def _finish(cg, cg_a, dust, dust_a, bg, wrap: float, sigma, seed: int, radius: float = 2.0) -> np.ndarray:
+    """dust over (CG + light wrap over background), then grain where there is CG or dust (``kernels.finish``)."""
+    import cv2
+
+    h, w = cg.shape[:2]
+    if wrap > 0:  # the wrap's blurs at a quarter of the pixels: they are soft anyway
+        small = (max(1, w // 2), max(1, h // 2))
+        wb = cv2.resize(ops.blur(cv2.resize(bg, small, interpolation=cv2.INTER_AREA), radius / 2), (w, h),
+                        interpolation=cv2.INTER_LINEAR)
+        we = cv2.resize(ops.blur(cv2.resize(cg_a, small, interpolation=cv2.INTER_AREA), radius / 2), (w, h),
+                        interpolation=cv2.INTER_LINEAR).reshape(h, w, 1)
+    else:
+        wb, we = bg, np.ones((h, w, 1), np.float32)
+    sig = np.asarray(sigma, np.float32)
+    if kernels.HAVE_NUMBA:
+        out = np.empty((h, w, 3), np.float32)
+        kernels.finish(np.ascontiguousarray(cg), np.ascontiguousarray(cg_a), np.ascontiguousarray(dust),
+                       np.ascontiguousarray(dust_a), np.ascontiguousarray(bg), np.ascontiguousarray(wb),
+                       np.ascontiguousarray(we), float(wrap), sig, int(seed) % (2 ** 31), out)
+        return out
+    cgw = cg + float(wrap) * wb * cg_a * (1.0 - we)
+    comp = dust + (1.0 - dust_a) * ops.over(cgw, cg_a, bg)
+    cover = 1.0 - (1.0 - cg_a) * (1.0 - dust_a)
+    return _grain_log(comp, sig, seed, cover)
+
+
 def _grain_log(rgb: np.ndarray, sigma: np.ndarray, seed: int, weight: np.ndarray | None) -> np.ndarray:
     if not np.any(np.asarray(sigma) > 0):
         return rgb
@@ -179,19 +265,17 @@ def comp_shot(
         info["plate"] = plate.info()
     k1, k2 = float(pl.camera.k1), float(pl.camera.k2)
 
-    # the plate's motion (a 2D track) and grain, measured once
-    mats = None
+    # the plate's grain and haze colour, measured on its first frame; its motion, tracked frame by frame
+    tracker = None
     plate_grain = np.zeros(3, np.float32)
     if plate is not None:
         p0 = plate.frame(0)
         plate_grain = ops.estimate_noise(to_log(p0)) if cp.grain else plate_grain
         info["plate_grain_log_sigma"] = [round(float(v), 5) for v in plate_grain]
         if pl.track and plate.kind != "still" and not pl.hold:
-            from plano.comp.track import to_gray8, track
+            from plano.comp.track import Tracker
 
-            progress(0.02, "tracking the plate")
-            mats, facts = track(len(shot_frames), lambda i: to_gray8(plate.frame(i)))
-            info["track"] = facts
+            tracker = Tracker()
         haze_col = sky_colour(p0)
     else:
         haze_col = render_haze_colour(scene)
@@ -211,89 +295,82 @@ def comp_shot(
 
     lut = cg_ids(scene)
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="plano-comp")
-    reads = {0: pool.submit(lambda: first)}
-    writes = []
-    vign = ops.vignette_mask(h, w, cp.vignette) if cp.vignette > 0 else None
+    wanted = set(frames) if frames is not None else None
+    todo = [i for i, f in enumerate(shot_frames) if wanted is None or f in wanted or tracker is not None]
+
+    def load(i: int):
+        passes = first if i == 0 else read_passes(paths[i])
+        bg = plate.frame(i) if plate is not None else None
+        return passes, bg
+
+    reads = {todo[0]: pool.submit(load, todo[0])} if todo else {}
+    writes: list = []
+    vign = ops.vignette_mask(h, w, cp.vignette) if cp.vignette > 0 else np.ones((h, w, 1), np.float32)
     dist_maps = ops.distortion_maps(h, w, k1, k2) if (k1 or k2) else None
     match = None
-    wanted = set(frames) if frames is not None else None
-    written: list[Path] = []
+    grain_add = np.zeros(3, np.float32)
+    written: list[Path] = [out_dir / frame_file(name, f) for f in shot_frames]
     seconds = {"read": 0.0, "comp": 0.0, "write": 0.0}
-    for i, (frame, path) in enumerate(zip(shot_frames, paths)):
-        out_path = out_dir / frame_file(name, frame)
-        written.append(out_path)
-        if wanted is not None and frame not in wanted:
-            continue
+    render_haze = render_haze_colour(scene)
+    info["engine"] = "numba kernels" if kernels.HAVE_NUMBA else "numpy"
+    for n_done, i in enumerate(todo):
+        frame, path = shot_frames[i], paths[i]
         ta = time.perf_counter()
-        passes = reads.pop(i).result() if i in reads else read_passes(path)
-        if i + 1 < len(paths) and (wanted is None or shot_frames[i + 1] in wanted):
-            reads[i + 1] = pool.submit(read_passes, paths[i + 1])
+        passes, bg = reads.pop(i).result()
+        if n_done + 1 < len(todo):
+            reads[todo[n_done + 1]] = pool.submit(load, todo[n_done + 1])
         if passes.size != (w, h):
             raise PlanoError(f"render pass {str(path)!r} is {passes.size[0]}x{passes.size[1]}, frame "
                              f"{shot_frames[0]} is {w}x{h}; re-render with `plano shot --force render`")
-        L = split_layers(passes, scene, lut)
-        bg = plate.frame(i) if plate is not None else L["background"] + 0.0
+        mat = tracker.step(_gray(bg)) if tracker is not None else None
+        if wanted is not None and frame not in wanted:
+            continue
         tb = time.perf_counter()
-        cg, cg_a, dust, dust_a = L["cg"], L["cg_a"], L["dust"], L["dust_a"]
-        if plate is not None:
-            # the render hazed towards its own horizon: move that haze to the plate's sky colour
-            depth = passes.depth if passes.depth is not None else np.zeros_like(cg_a)
-            t_r = np.exp(-float(scene.sky.haze_density) * np.maximum(depth, 0.0)) * (depth > 0)
-            cg = np.maximum(cg + (haze_col - render_haze_colour(scene)) * (1.0 - t_r) * cg_a, 0.0)
-        if extra_haze > 0:
-            depth = passes.depth if passes.depth is not None else np.zeros_like(cg_a)
-            cg = ops.haze(cg, cg_a, depth, extra_haze, tuple(haze_col))
-        if plate is not None:
-            if cp.color_match:
-                if match is None:  # measured on the first frame with enough CG, then held (no flicker)
-                    mask = cg_a[..., 0] > 0.99
-                    if mask.sum() >= 64:
-                        match = ops.color_match(ops.unpremultiply(cg, cg_a), mask, bg)
-                        info["color_match"] = {"frame": frame, **match.as_dict()}
-                if match is not None:
-                    cg = ops.premultiply(match.apply(ops.unpremultiply(cg, cg_a)), cg_a)
-                    dust = dust * (match.gain / np.maximum(match.gain.mean(), 1e-6))
-            if mats is not None:
-                m = mats[i]
-                cg, cg_a = ops.transform(cg, m), ops.transform(cg_a, m)
-                dust, dust_a = ops.transform(dust, m), ops.transform(dust_a, m)
-            # the plate's lens on the CG only
-            if dist_maps is not None:
-                cg, cg_a, dust, dust_a = (ops.remap(x, *dist_maps) for x in (cg, cg_a, dust, dust_a))
-            if vign is not None:
-                cg, dust = cg * vign, dust * vign
-            if cp.chromatic_aberration_px > 0:
-                cg, dust = ops.chromatic_aberration(cg, cp.chromatic_aberration_px), ops.chromatic_aberration(
-                    dust, cp.chromatic_aberration_px)
-            cg = ops.light_wrap(cg, cg_a, bg, cp.light_wrap, max(2.0, w / 320.0))
-        comp = dust + (1.0 - dust_a) * ops.over(cg, cg_a, bg)
+        if plate is not None and cp.color_match and match is None:
+            L = split_layers(passes, scene, lut)
+            mask = L["cg_a"][..., 0] > 0.99
+            if mask.sum() >= 64:  # measured on the first frame with enough CG, then held (no flicker)
+                match = ops.color_match(ops.unpremultiply(L["cg"], L["cg_a"]), mask, bg)
+                info["color_match"] = {"frame": frame, **match.as_dict()}
+        cg, cg_a, dust, dust_a, own_bg = _layers(passes, lut, scene, plate is not None, haze_col - render_haze,
+                                                 extra_haze, haze_col, match, vign if plate is not None else None)
         if plate is None:
-            # the whole frame is CG: the lens and the look's grain on all of it
+            bg = own_bg
+        else:
+            warp = _warp_maps(h, w, mat, dist_maps)
+            if warp is not None:
+                stack = ops.remap(np.concatenate([cg, cg_a, dust, dust_a], axis=-1), *warp)
+                cg, cg_a, dust, dust_a = stack[..., :3], stack[..., 3:4], stack[..., 4:7], stack[..., 7:8]
+            if cp.chromatic_aberration_px > 0:
+                cg = ops.chromatic_aberration(cg, cp.chromatic_aberration_px)
+                dust = ops.chromatic_aberration(dust, cp.chromatic_aberration_px)
+        if plate is not None and n_done == 0 or (plate is not None and "cg_grain_log_sigma" not in info):
+            cover = 1.0 - (1.0 - cg_a) * (1.0 - dust_a)
+            flat = _finish(cg, cg_a, dust, dust_a, bg, 0.0, np.zeros(3, np.float32), 0)
+            cg_noise = ops.estimate_noise(to_log(flat), cover[..., 0] > 0.99)
+            info["cg_grain_log_sigma"] = [round(float(v), 5) for v in cg_noise]
+            grain_add = np.sqrt(np.maximum(plate_grain ** 2 - cg_noise ** 2, 0.0)).astype(np.float32)
+            info["grain_added_log_sigma"] = [round(float(v), 5) for v in grain_add]
+        if plate is not None:
+            comp = _finish(cg, cg_a, dust, dust_a, bg, cp.light_wrap, grain_add, spec.seed * 7919 + frame,
+                           radius=max(2.0, w / 320.0))
+        else:
+            comp = ops.over(cg, cg_a, bg)
+            comp = dust + (1.0 - dust_a) * comp
             if dist_maps is not None:
                 comp = ops.remap(comp, *dist_maps)
-            if vign is not None:
-                comp = comp * vign
+            comp = comp * vign
             if cp.chromatic_aberration_px > 0:
                 comp = ops.chromatic_aberration(comp, cp.chromatic_aberration_px)
             comp = _grain_log(comp, np.full(3, look_grain, np.float32), spec.seed * 7919 + frame, None)
-        else:
-            cover = 1.0 - (1.0 - cg_a) * (1.0 - dust_a)
-            cg_noise = ops.estimate_noise(to_log(comp), cover[..., 0] > 0.99) if i == 0 else None
-            if cg_noise is not None:
-                info["cg_grain_log_sigma"] = [round(float(v), 5) for v in cg_noise]
-                add = np.sqrt(np.maximum(plate_grain ** 2 - cg_noise ** 2, 0.0)).astype(np.float32)
-                info["grain_added_log_sigma"] = [round(float(v), 5) for v in add]
-            add = np.asarray(info.get("grain_added_log_sigma", [0, 0, 0]), np.float32)
-            comp = _grain_log(comp, add, spec.seed * 7919 + frame, cover)
         if shake[i].any():
-            m = ops.shake_matrix(h, w, *shake[i])
-            comp = ops.transform(comp, m, border="reflect")
+            comp = ops.transform(comp, ops.shake_matrix(h, w, *shake[i]), border="reflect")
         if plate is None:
             comp = looks.apply_cdl(comp, look.cdl)
         tc = time.perf_counter()
         channels = {"R": comp[..., 0], "G": comp[..., 1], "B": comp[..., 2], "A": np.ones((h, w), np.float32)}
         for k, c in enumerate("RGB"):
-            channels[f"plate.{c}"] = bg[..., k] if plate is not None else L["background"][..., k]
+            channels[f"plate.{c}"] = bg[..., k]
             channels[f"cg.{c}"] = cg[..., k]
             channels[f"dustfx.{c}"] = dust[..., k]
         channels["cg.A"], channels["dustfx.A"] = cg_a[..., 0], dust_a[..., 0]
@@ -301,12 +378,14 @@ def comp_shot(
                  "ungraded (plate colour); look in look.cc"}
         while len(writes) > 1:  # at most two frames waiting to be written
             writes.pop(0).result()
-        writes.append(pool.submit(write_channels, out_path, channels, attrs, "piz", {c: "half" for c in COMP_CHANNELS}))
+        writes.append(pool.submit(write_channels, written[i], channels, attrs, "piz", {c: "half" for c in COMP_CHANNELS}))
         td = time.perf_counter()
         seconds["read"] += tb - ta
         seconds["comp"] += tc - tb
         seconds["write"] += td - tc
-        progress((i + 1) / len(paths), f"frame {frame}")
+        progress((n_done + 1) / len(todo), f"frame {frame}")
+    if tracker is not None:
+        info["track"] = tracker.facts()
     tw = time.perf_counter()
     for f in writes:
         f.result()

@@ -51,33 +51,39 @@ def make_plate_frames(n: int, width: int = 320, height: int = 180, grain_log_sig
                       drift_px: tuple[float, float] = (0.0, 0.0), seed: int = 0) -> list[np.ndarray]:
     """``n`` frames (H, W, 3) ACEScg of the street, each with fresh grain (``grain_log_sigma`` in ACEScct code
     values) and moved ``drift_px`` (x, y) pixels per frame (a steady hand-held drift)."""
+    return list(iter_plate_frames(n, width, height, grain_log_sigma, drift_px, seed))
+
+
+def iter_plate_frames(n: int, width: int = 320, height: int = 180, grain_log_sigma: float = 0.01,
+                      drift_px: tuple[float, float] = (0.0, 0.0), seed: int = 0):
+    """``make_plate_frames`` one frame at a time (for long plates)."""
     import cv2
 
     pad = int(max(abs(drift_px[0]), abs(drift_px[1])) * n) + 4
     base = _street(height + 2 * pad, width + 2 * pad, seed)
     rng = np.random.default_rng(seed + 1)
-    out = []
     for i in range(n):
         m = np.array([[1.0, 0.0, -pad - drift_px[0] * i], [0.0, 1.0, -pad - drift_px[1] * i]])
         frame = cv2.warpAffine(base, m, (width, height), flags=cv2.INTER_LINEAR)
         if grain_log_sigma > 0:
             log = to_log(frame) + rng.standard_normal(frame.shape).astype(np.float32) * grain_log_sigma
             frame = from_log(log)
-        out.append(frame.astype(np.float32))
-    return out
+        yield frame.astype(np.float32)
 
 
-def write_plate(frames: list[np.ndarray], path: str | Path, colorspace: str = "sRGB", fps: float = 24.0) -> Path:
-    """Encode ACEScg frames as a plate: ``.mov`` / ``.mp4`` through PyAV (ProRes / H.264), or a sequence
-    ``plate.####.exr`` (half float) / ``.png`` (16-bit) / ``.jpg`` through OpenImageIO, numbered from 1001."""
+def write_plate(frames, path: str | Path, colorspace: str = "sRGB", fps: float = 24.0) -> Path:
+    """Encode ACEScg frames (a list or an iterator) as a plate: ``.mov`` / ``.mp4`` through PyAV (ProRes / H.264),
+    or a sequence ``plate.####.exr`` (half float) / ``.png`` (16-bit) / ``.jpg`` through OpenImageIO, from 1001."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    enc = [np.clip(from_acescg(f, colorspace), 0.0, None) for f in frames]
+    enc = (np.clip(from_acescg(f, colorspace), 0.0, None) for f in frames)
     if path.suffix.lower() in (".mov", ".mp4"):
         from plano.deliver.movie import MovieWriter
 
-        h, w = enc[0].shape[:2]
+        first = next(enc)
+        h, w = first.shape[:2]
         with MovieWriter(path, "prores" if path.suffix.lower() == ".mov" else "h264", fps, w, h) as mw:
+            mw.add(np.clip(first, 0.0, 1.0))
             for e in enc:
                 mw.add(np.clip(e, 0.0, 1.0))
         return path

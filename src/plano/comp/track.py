@@ -27,27 +27,36 @@ def to_gray8(acescg: np.ndarray) -> np.ndarray:
     return (np.clip(v, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
 
-def track(frames: int, gray: Callable[[int], np.ndarray], max_features: int = 400,
-          mask: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
-    """(F, 2, 3) affine matrices taking frame-0 pixel positions to frame ``i`` positions, and facts (features,
-    inliers, residual px). ``gray(i)`` gives frame ``i`` as (H, W) uint8; ``mask`` (H, W) uint8 limits where features
-    are picked (e.g. away from where the CG will be)."""
-    cv2 = _cv2()
-    mats = np.zeros((frames, 2, 3))
-    mats[0] = np.eye(2, 3)
-    prev = gray(0)
-    params = dict(maxCorners=max_features, qualityLevel=0.01, minDistance=8, blockSize=7)
-    pts = cv2.goodFeaturesToTrack(prev, mask=mask, **params)
-    if pts is None or len(pts) < 8:
-        raise PlanoError("the plate has too little texture to track (fewer than 8 features); set plate.track: false "
-                         "or give a plate with visible detail")
-    counts, residuals = [], []
-    acc = np.eye(3)
-    for i in range(1, frames):
-        cur = gray(i)
-        nxt, status, _ = cv2.calcOpticalFlowPyrLK(prev, cur, pts, None, winSize=(21, 21), maxLevel=3)
+class Tracker:
+    """Frame-by-frame 2D tracking: ``step(gray)`` for each frame in order returns the 2x3 affine taking frame-0
+    pixel positions to this frame's (identity for the first frame)."""
+
+    def __init__(self, max_features: int = 400, mask: np.ndarray | None = None):
+        self.cv2 = _cv2()
+        self.max_features, self.mask = max_features, mask
+        self.params = dict(maxCorners=max_features, qualityLevel=0.01, minDistance=8, blockSize=7)
+        self.prev = None
+        self.pts = None
+        self.acc = np.eye(3)
+        self.i = -1
+        self.counts: list[int] = []
+        self.residuals: list[float] = []
+        self.max_shift = 0.0
+
+    def step(self, cur: np.ndarray) -> np.ndarray:
+        cv2 = self.cv2
+        self.i += 1
+        if self.prev is None:
+            self.prev = cur
+            self.pts = cv2.goodFeaturesToTrack(cur, mask=self.mask, **self.params)
+            if self.pts is None or len(self.pts) < 8:
+                raise PlanoError("the plate has too little texture to track (fewer than 8 features); set plate.track: "
+                                 "false or give a plate with visible detail")
+            return np.eye(2, 3)
+        i = self.i
+        nxt, status, _ = cv2.calcOpticalFlowPyrLK(self.prev, cur, self.pts, None, winSize=(21, 21), maxLevel=3)
         good = status.ravel() == 1
-        a, b = pts[good].reshape(-1, 2), nxt[good].reshape(-1, 2)
+        a, b = self.pts[good].reshape(-1, 2), nxt[good].reshape(-1, 2)
         if len(a) < 6:
             raise PlanoError(f"lost the track at plate frame {i} (only {len(a)} features followed); the plate moves "
                              "too fast or is too blurred to 2D-track")
@@ -55,19 +64,30 @@ def track(frames: int, gray: Callable[[int], np.ndarray], max_features: int = 40
         if m is None:
             raise PlanoError(f"could not fit the plate's motion at frame {i}; set plate.track: false")
         inl = inl.ravel().astype(bool)
-        step = np.vstack([m, [0, 0, 1]])
-        acc = step @ acc
-        mats[i] = acc[:2]
+        self.acc = np.vstack([m, [0, 0, 1]]) @ self.acc
         pred = a[inl] @ m[:, :2].T + m[:, 2]
-        residuals.append(float(np.sqrt(np.mean(np.sum((pred - b[inl]) ** 2, axis=1)))) if inl.any() else 0.0)
-        counts.append(int(inl.sum()))
+        self.residuals.append(float(np.sqrt(np.mean(np.sum((pred - b[inl]) ** 2, axis=1)))) if inl.any() else 0.0)
+        self.counts.append(int(inl.sum()))
         pts = b[inl].reshape(-1, 1, 2).astype(np.float32)
-        if len(pts) < max_features // 2:  # top up with new features
-            fresh = cv2.goodFeaturesToTrack(cur, mask=mask, **params)
+        if len(pts) < self.max_features // 2:  # top up with new features
+            fresh = cv2.goodFeaturesToTrack(cur, mask=self.mask, **self.params)
             if fresh is not None:
-                pts = np.concatenate([pts, fresh.astype(np.float32)])[:max_features]
-        prev = cur
-    facts = {"frames": frames, "min_inliers": min(counts) if counts else 0,
-             "mean_residual_px": float(np.mean(residuals)) if residuals else 0.0,
-             "max_shift_px": float(np.abs(mats[:, :, 2]).max())}
-    return mats, facts
+                pts = np.concatenate([pts, fresh.astype(np.float32)])[: self.max_features]
+        self.pts, self.prev = pts, cur
+        self.max_shift = max(self.max_shift, float(np.abs(self.acc[:2, 2]).max()))
+        return self.acc[:2].copy()
+
+    def facts(self) -> dict:
+        return {"frames": self.i + 1, "min_inliers": min(self.counts) if self.counts else 0,
+                "mean_residual_px": float(np.mean(self.residuals)) if self.residuals else 0.0,
+                "max_shift_px": self.max_shift}
+
+
+def track(frames: int, gray: Callable[[int], np.ndarray], max_features: int = 400,
+          mask: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
+    """(F, 2, 3) affine matrices taking frame-0 pixel positions to frame ``i`` positions, and facts (features,
+    inliers, residual px). ``gray(i)`` gives frame ``i`` as (H, W) uint8; ``mask`` (H, W) uint8 limits where features
+    are picked (e.g. away from where the CG will be)."""
+    t = Tracker(max_features, mask)
+    mats = np.stack([t.step(gray(i)) for i in range(frames)])
+    return mats, t.facts()
