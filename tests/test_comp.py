@@ -357,3 +357,61 @@ def test_comp_without_a_plate_is_graded_with_the_look(tmp_path):
     comp = np.stack([ch[c] for c in "RGB"], -1)
     want = looks.apply_cdl(p.beauty, looks.resolve_look("gritty").cdl)
     assert np.abs(comp - want).max() < 5e-3 * max(1.0, float(want.max()))
+
+
+def test_the_numba_kernels_compute_what_the_numpy_reference_computes(monkeypatch):
+    from plano.comp import kernels, run
+
+    if not kernels.HAVE_NUMBA:
+        pytest.skip("numba is not installed (pip install 'plano[sim]'): the numpy path is the only one")
+    p = _passes()
+    scene = _scene_stub()
+    lut = run.cg_ids(scene)
+    plate = np.random.default_rng(0).uniform(0.05, 0.6, (36, 64, 3)).astype(np.float32)
+    L = run.split_layers(p, scene, lut)
+    match = ops.color_match(ops.unpremultiply(L["cg"], L["cg_a"]), L["cg_a"][..., 0] > 0.99, plate)
+    vign = ops.vignette_mask(36, 64, 0.3)
+    args = (p, lut, scene, True, np.array([0.05, 0.02, -0.03], np.float32), 2e-3, np.array([0.4, 0.5, 0.6], np.float32),
+            match, vign)
+    fast = run._layers(*args)
+    fin_fast = run._finish(fast[0], fast[1], fast[2], fast[3], plate, 0.3, np.zeros(3, np.float32), 1)
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", False)
+    ref = run._layers(*args)
+    fin_ref = run._finish(ref[0], ref[1], ref[2], ref[3], plate, 0.3, np.zeros(3, np.float32), 1)
+    for a, b in zip(fast, ref):
+        assert np.abs(a - b).max() < 1e-4
+    assert np.abs(fin_fast - fin_ref).max() < 1e-4
+
+
+def test_the_comp_commands_speak_plainly(tmp_path):
+    from typer.testing import CliRunner
+
+    from plano.cli.commands import app
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["looks"])
+    assert r.exit_code == 0 and "villeneuve" in r.output and "Desaturated" in r.output
+    r = runner.invoke(app, ["colorspaces"])
+    assert r.exit_code == 0 and "ARRI LogC3" in r.output and "S-Log3" in r.output
+    for cmd in ("comp", "looks", "colorspaces", "verify", "shot"):
+        h = runner.invoke(app, [cmd, "--help"])
+        assert h.exit_code == 0, cmd
+    h = runner.invoke(app, ["shot", "--help"])
+    assert "--plate" in h.output and "--plate-colorspace" in h.output
+
+
+def test_bad_plate_options_are_one_line_errors_without_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    def plano(*args):
+        return subprocess.run([sys.executable, "-c", "from plano.cli import main; main()", *args], capture_output=True,
+                              text=True, timeout=120, cwd=tmp_path)
+
+    r = plano("comp", "wide shot of a tower", "--plate", str(tmp_path / "nope.mov"))
+    assert r.returncode == 1 and "does not exist" in r.stderr and "Traceback" not in r.stderr
+    (tmp_path / "p.mov").write_bytes(b"x")
+    r = plano("comp", "wide shot of a tower", "--plate", str(tmp_path / "p.mov"), "--plate-colorspace", "Kodak 5219")
+    assert r.returncode == 1 and "colour space 'Kodak 5219' is not known" in r.stderr and "Traceback" not in r.stderr
+    r = plano("verify", str(tmp_path / "p.mov"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
