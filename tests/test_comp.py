@@ -415,3 +415,14 @@ def test_bad_plate_options_are_one_line_errors_without_a_traceback(tmp_path):
     assert r.returncode == 1 and "colour space 'Kodak 5219' is not known" in r.stderr and "Traceback" not in r.stderr
     r = plano("verify", str(tmp_path / "p.mov"))
     assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+def test_the_shadow_catcher_lays_the_cgs_shadow_on_the_ground():
+    ground = np.full((40, 60, 3), 0.1, np.float32)
+    ground[20:30, 10:30] = 0.03  # the building's shadow on the rendered street
+    mask = np.ones((40, 60), bool)
+    mask[:10] = False  # sky
+    mid = np.ones((40, 60, 1), np.float32)
+    shade = ops.shadow_catcher(ground, mask, mid, blur_px=0)
+    assert shade[25, 20, 0] == pytest.approx(0.3, abs=0.01) and shade[35, 50, 0] == pytest.approx(1.0)
+    assert shade[5, 5, 0] == 1.0

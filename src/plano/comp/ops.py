@@ -86,6 +86,27 @@ def light_wrap(fg_premult: np.ndarray, alpha: np.ndarray, bg: np.ndarray, amount
     return (_check(fg_premult) + float(amount) * blur(_check(bg, "background"), radius_px) * edge).astype(np.float32)
 
 
+def shadow_catcher(ground_rgb: np.ndarray, ground_mask: np.ndarray, material_id: np.ndarray,
+                   blur_px: float = 1.5) -> np.ndarray:
+    """(H, W, 1) 0..1: how much light the CG takes off the ground, from the render's own ground (the street it was
+    rendered on): each ground pixel's luminance over the sunlit level of its material (the 75th percentile of that
+    material's ground pixels in this frame), 1 off the ground. Multiplying a plate by it lays the CG's shadow,
+    contact darkening and dust shadow on the plate's ground. ``ground_mask`` (H, W) bool, ``material_id`` (H, W, 1)."""
+    lum = np.asarray(ground_rgb, np.float32) @ np.array([0.2722, 0.6741, 0.0537], np.float32)
+    m = np.asarray(ground_mask, bool)
+    ratio = np.ones(lum.shape, np.float32)
+    mids = np.rint(np.asarray(material_id)[..., 0]).astype(np.int64)
+    for k in np.unique(mids[m][::7]):
+        sel = m & (mids == k)
+        vals = lum[sel]
+        if vals.size < 32:
+            continue
+        ref = float(np.percentile(vals[:: max(1, vals.size // 20000)], 75))
+        if ref > 1e-6:
+            ratio[sel] = np.clip(vals / ref, 0.0, 1.0)
+    return blur(ratio, blur_px).reshape(*lum.shape, 1) if blur_px > 0 else ratio[..., None]
+
+
 # ---------------------------------------------------------------- grain
 
 

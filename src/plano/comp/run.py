@@ -56,6 +56,14 @@ class CompResult:
     info: dict
 
 
+def ground_ids(scene) -> np.ndarray:
+    """(len(parts) + 2,) bool: object ids of the street and its ground (what a plate's ground stands in for)."""
+    lut = np.zeros(len(scene.parts) + 2, bool)
+    for i, p in enumerate(scene.parts):
+        lut[i + 1] = p.building == "street"
+    return lut
+
+
 def cg_ids(scene) -> np.ndarray:
     """(len(parts) + 2,) bool: which object ids (``Scene.parts`` index + 1) belong to the CG over a plate (the hero
     building's parts, hence their chunks); the last entry stands for every id above the parts (the particles)."""
@@ -294,6 +302,7 @@ def comp_shot(
                      "offsets_px": [[round(float(a), 3) for a in row] for row in shake]}
 
     lut = cg_ids(scene)
+    glut = ground_ids(scene)
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="plano-comp")
     wanted = set(frames) if frames is not None else None
     todo = [i for i, f in enumerate(shot_frames) if wanted is None or f in wanted or tracker is not None]
@@ -334,9 +343,17 @@ def comp_shot(
                 info["color_match"] = {"frame": frame, **match.as_dict()}
         cg, cg_a, dust, dust_a, own_bg = _layers(passes, lut, scene, plate is not None, haze_col - render_haze,
                                                  extra_haze, haze_col, match, vign if plate is not None else None)
+        plate_layer = bg
         if plate is None:
-            bg = own_bg
+            bg = plate_layer = own_bg
         else:
+            if cp.shadows > 0 and passes.object_id is not None and passes.material_id is not None:
+                oid = np.clip(np.rint(passes.object_id[..., 0]).astype(np.int64), 0, len(glut) - 1)
+                shade = ops.shadow_catcher(own_bg, glut[oid], passes.material_id)
+                shade = 1.0 - cp.shadows * (1.0 - shade)
+                if mat is not None:
+                    shade = ops.transform(shade, mat, border="reflect").reshape(h, w, 1)
+                bg = bg * shade
             warp = _warp_maps(h, w, mat, dist_maps)
             if warp is not None:
                 stack = ops.remap(np.concatenate([cg, cg_a, dust, dust_a], axis=-1), *warp)
@@ -370,7 +387,7 @@ def comp_shot(
         tc = time.perf_counter()
         channels = {"R": comp[..., 0], "G": comp[..., 1], "B": comp[..., 2], "A": np.ones((h, w), np.float32)}
         for k, c in enumerate("RGB"):
-            channels[f"plate.{c}"] = bg[..., k]
+            channels[f"plate.{c}"] = plate_layer[..., k]
             channels[f"cg.{c}"] = cg[..., k]
             channels[f"dustfx.{c}"] = dust[..., k]
         channels["cg.A"], channels["dustfx.A"] = cg_a[..., 0], dust_a[..., 0]

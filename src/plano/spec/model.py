@@ -200,6 +200,8 @@ class Comp(Strict):
     """Measure the plate's grain and match it on the CG (film grain of the look without a plate)."""
     color_match: bool = True
     """Match the CG's blacks, mid-grey and whites to the plate's."""
+    shadows: float = Field(default=0.85, ge=0.0, le=1.0)
+    """How strongly the CG's shadow on the rendered ground (and the dust's) darkens the plate's ground."""
     shake_px: float = Field(default=6.0, ge=0.0, le=200.0)
     """Camera shake at the strongest impact, in pixels at the shot's width (0: none)."""
     shake_decay_s: float = Field(default=0.5, gt=0.0, le=10.0)
