@@ -70,6 +70,8 @@ class ReportData:
     spec_hash: str = ""
     unused: tuple[str, ...] = ()
     """Spec fields that no stage uses yet (parsed and kept, but they change nothing in this version)."""
+    comp: dict = field(default_factory=dict)
+    """The comp stage's ``info.json``: the plate and how it was conformed, the look, grain, colour match, track."""
 
 
 _CSS = """
@@ -131,6 +133,40 @@ def _c2pa_block(label: dict) -> str:
             f"<table><tr><th>layer</th><th>source</th></tr>{layers}</table>")
 
 
+def _comp_block(info: dict) -> str:
+    if not info:
+        return ""
+    rows = []
+    plate = info.get("plate")
+    if plate:
+        rows.append(("plate", f"{plate.get('path')} ({plate.get('kind')}, {plate.get('colorspace')})"))
+        for c in plate.get("conform", []):
+            rows.append(("plate conformed", c))
+    else:
+        rows.append(("background", "the render's own street and sky (no plate)"))
+    lk = info.get("look", {})
+    rows.append(("look", f"{lk.get('preset')} ({lk.get('source')})" + (f" + {', '.join(lk['applied'])}" if lk.get("applied") else "")))
+    for w in lk.get("ignored", []):
+        rows.append(("look: not used", w))
+    rows.append(("look CDL (ACEScct)", json_short(lk.get("cdl"))))
+    rows.append(("graded", "the comp EXRs carry the look" if info.get("graded") else
+                 "the comp EXRs are ungraded (plate colour); the movies carry the look; comp/look.cc"))
+    for key, label in (("plate_grain_log_sigma", "plate grain (ACEScct sigma)"), ("grain_added_log_sigma", "grain added to the CG"),
+                       ("color_match", "colour match"), ("track", "2D track"), ("haze_colour", "haze colour")):
+        if key in info:
+            rows.append((label, json_short(info[key])))
+    sh = {k: v for k, v in (info.get("shake") or {}).items() if k != "offsets_px"}
+    rows.append(("camera shake", json_short(sh)))
+    body = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in rows)
+    return f"<h2>Comp</h2><table>{body}</table>"
+
+
+def json_short(v: Any) -> str:
+    import json
+
+    return json.dumps(v, default=str)[:400]
+
+
 def build_report_html(d: ReportData) -> str:
     spec = d.spec
     stills = "\n".join(
@@ -172,6 +208,7 @@ def build_report_html(d: ReportData) -> str:
 <p>{fr.get('count', '?')} frames, {_e(fr.get('first'))}&ndash;{_e(fr.get('last'))}, {fr.get('width', '?')}&times;{fr.get('height', '?')} at {_e(fr.get('fps'))} fps. Display: {_e(d.color.get('view', ''))}, sRGB for stills, Rec.709 for movies.</p>
 <div class="stills">{stills}</div>
 {sheet}
+{_comp_block(d.comp)}
 <h2>Files</h2>
 <ul>{files}</ul>
 <h2>Time per stage</h2>

@@ -290,7 +290,7 @@ def deliver_shot(
         report.ReportData(
             name=name, spec=spec, stills=stills, stages=stages, machine=info, cost=cost, engines=engines,
             color=col, label=label, files=files, frames=frame_info, spec_hash=spec_hash,
-            unused=tuple(unused_fields),
+            unused=tuple(unused_fields), comp=dict(comp.info) if comp is not None else {},
         ),
     )
 
