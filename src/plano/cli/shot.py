@@ -46,6 +46,13 @@ def shot(
     comp_cli.signing_env(c2pa_cert, c2pa_key)
     result = common.run_stage("deliver", None, spec, spec=shot_spec, shots_dir=shots_dir, version=version,
                               force=force, quality=quality, rate_per_hour=rate)
+    comp = result.results.get("comp")
+    if comp is not None:
+        info = comp.output.info
+        for line in info.get("plate", {}).get("conform", []):
+            console.print(f"  plate: {line}")
+        for w in info.get("look", {}).get("ignored", []):
+            console.print(f"  [yellow]not used by the look:[/] {w}")
     for label, path in result.files.items():
         console.print(f"  {label:<11} {path}")
     if "report" in result.files:
