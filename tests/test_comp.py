@@ -426,3 +426,16 @@ def test_the_shadow_catcher_lays_the_cgs_shadow_on_the_ground():
     shade = ops.shadow_catcher(ground, mask, mid, blur_px=0)
     assert shade[25, 20, 0] == pytest.approx(0.3, abs=0.01) and shade[35, 50, 0] == pytest.approx(1.0)
     assert shade[5, 5, 0] == 1.0
+
+
+def test_holes_are_filled_from_their_surroundings():
+    img = np.zeros((40, 60, 4), np.float32)
+    img[..., 0] = np.linspace(0.0, 1.0, 60)[None, :]
+    img[..., 3] = 0.5
+    holes = np.zeros((40, 60), bool)
+    holes[15:25, 25:35] = True  # a street sign the dust was hidden by
+    broken = img.copy()
+    broken[holes] = 0.0
+    out = ops.fill_holes(broken, holes)
+    assert np.abs(out[holes][:, 3] - 0.5).max() < 0.05 and np.abs(out[holes][:, 0] - img[holes][:, 0]).max() < 0.1
+    assert np.array_equal(out[~holes], broken[~holes])

@@ -67,11 +67,15 @@ if HAVE_NUMBA:
                 # dust opacity is not vignetted: the vignette darkens light, not coverage
 
     @njit(parallel=True, fastmath=True, cache=True)
-    def finish(cg, cg_a, dust, dust_a, bg, wrap_bg, wrap_edge, wrap_amount, sigma, seed, out):
+    def finish(cg, cg_a, dust, dust_a, bg, wrap_bg, wrap_edge, wrap_amount, sigma, pool, oy, ox, out):
+        """``pool`` (Hp, Wp, 3) standard normals made once; each frame reads it from another offset (oy, ox), so
+        the grain is fresh every frame without drawing 3 normals per pixel."""
         h, w = cg.shape[0], cg.shape[1]
+        ph, pw = pool.shape[0], pool.shape[1]
         for y in prange(h):
-            np.random.seed(seed + y)
+            py = (y + oy) % ph
             for x in range(w):
+                px = (x + ox) % pw
                 a = cg_a[y, x, 0]
                 da = dust_a[y, x, 0]
                 edge = a * (1.0 - wrap_edge[y, x, 0]) * wrap_amount
@@ -79,6 +83,6 @@ if HAVE_NUMBA:
                 for c in range(3):
                     v = dust[y, x, c] + (1.0 - da) * (cg[y, x, c] + edge * wrap_bg[y, x, c] + (1.0 - a) * bg[y, x, c])
                     if sigma[c] > 0.0 and cover > 0.0:
-                        g = np.random.standard_normal() * sigma[c] * ACESCCT_STEP * cover
+                        g = pool[py, px, c] * sigma[c] * ACESCCT_STEP * cover
                         v = v + g * (v if v > ACESCCT_TOE else ACESCCT_TOE)
                     out[y, x, c] = v

@@ -86,6 +86,31 @@ def light_wrap(fg_premult: np.ndarray, alpha: np.ndarray, bg: np.ndarray, amount
     return (_check(fg_premult) + float(amount) * blur(_check(bg, "background"), radius_px) * edge).astype(np.float32)
 
 
+def fill_holes(img: np.ndarray, holes: np.ndarray, sigmas: tuple[float, ...] = (4.0, 16.0, 64.0)) -> np.ndarray:
+    """(H, W, C): ``img`` with the pixels where ``holes`` (H, W) bool filled from their surroundings (normalised
+    convolution at growing scales, computed at half resolution: the layers it fills are soft). Used for the dust
+    that the render's own street furniture and neighbours hid, which a plate does not have."""
+    import cv2
+
+    h, w = img.shape[:2]
+    if not holes.any():
+        return img
+    small = (max(1, w // 2), max(1, h // 2))
+    valid = cv2.resize((~holes).astype(np.float32), small, interpolation=cv2.INTER_AREA)
+    src = cv2.resize(np.ascontiguousarray(img, np.float32) * (~holes)[..., None], small, interpolation=cv2.INTER_AREA)
+    src = src.reshape(small[1], small[0], -1)
+    out = np.zeros_like(src)
+    have = np.zeros(valid.shape, bool)
+    for sg in sigmas:
+        den = blur(valid, sg / 2.0)
+        num = blur(src, sg / 2.0).reshape(src.shape)
+        ok = (den > 0.05) & ~have
+        out[ok] = num[ok] / den[ok, None]
+        have |= ok
+    filled = cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, -1)
+    return np.where(holes[..., None], filled, img).astype(np.float32)
+
+
 def shadow_catcher(ground_rgb: np.ndarray, ground_mask: np.ndarray, material_id: np.ndarray,
                    blur_px: float = 1.5) -> np.ndarray:
     """(H, W, 1) 0..1: how much light the CG takes off the ground, from the render's own ground (the street it was

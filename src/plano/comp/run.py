@@ -19,6 +19,7 @@ Per frame, in scene-linear ACEScg:
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Sequence
@@ -56,11 +57,23 @@ class CompResult:
     info: dict
 
 
+GROUND_GROUPS = ("ground", "road", "sidewalk", "kerb")
+
+
 def ground_ids(scene) -> np.ndarray:
-    """(len(parts) + 2,) bool: object ids of the street and its ground (what a plate's ground stands in for)."""
+    """(len(parts) + 2,) bool: object ids of the ground (road, sidewalk, kerbs): what a plate's ground stands in for."""
     lut = np.zeros(len(scene.parts) + 2, bool)
     for i, p in enumerate(scene.parts):
-        lut[i + 1] = p.building == "street"
+        lut[i + 1] = p.building != "hero" and getattr(p, "group", "ground") in GROUND_GROUPS
+    return lut
+
+
+def stand_in_ids(scene) -> np.ndarray:
+    """(len(parts) + 2,) bool: the render's own neighbours and street furniture, which a plate replaces: the dust
+    they hid is filled in over a plate."""
+    lut = np.zeros(len(scene.parts) + 2, bool)
+    for i, p in enumerate(scene.parts):
+        lut[i + 1] = p.building != "hero" and getattr(p, "group", "ground") not in GROUND_GROUPS
     return lut
 
 
@@ -139,10 +152,10 @@ def render_haze_colour(scene) -> np.ndarray:
     return (np.asarray(sky.horizon_color, np.float32) * (1.0 + 0.4 * float(sky.cloud_cover))).astype(np.float32)
 
 
-def _gray(rgb: np.ndarray) -> np.ndarray:
+def _gray(rgb: np.ndarray, scale: int = 1) -> np.ndarray:
     from plano.comp.track import to_gray8
 
-    return to_gray8(rgb)
+    return to_gray8(rgb, scale)
 
 
 def _layers(passes, lut, scene, over_plate: bool, haze_shift, extra_per_m: float, extra_col, match, vign):
@@ -199,6 +212,12 @@ def _warp_maps(h: int, w: int, mat, dist_maps):
         (inv[1, 0] * mx + inv[1, 1] * my + inv[1, 2]).astype(np.float32)
 
 
+@functools.lru_cache(maxsize=2)
+def _noise_pool(h: int, w: int) -> np.ndarray:
+    """Standard normals, a little larger than the frame and of coprime size (offsets never repeat a row)."""
+    return np.random.default_rng(12345).standard_normal((h + 61, w + 67, 3), dtype=np.float32)
+
+
 def _finish(cg, cg_a, dust, dust_a, bg, wrap: float, sigma, seed: int, radius: float = 2.0) -> np.ndarray:
     """dust over (CG + light wrap over background), then grain where there is CG or dust (``kernels.finish``)."""
     import cv2
@@ -215,9 +234,12 @@ def _finish(cg, cg_a, dust, dust_a, bg, wrap: float, sigma, seed: int, radius: f
     sig = np.asarray(sigma, np.float32)
     if kernels.HAVE_NUMBA:
         out = np.empty((h, w, 3), np.float32)
+        pool = _noise_pool(h, w)
+        rng = np.random.default_rng(int(seed) % (2 ** 31))
+        oy, ox = int(rng.integers(0, pool.shape[0])), int(rng.integers(0, pool.shape[1]))
         kernels.finish(np.ascontiguousarray(cg), np.ascontiguousarray(cg_a), np.ascontiguousarray(dust),
                        np.ascontiguousarray(dust_a), np.ascontiguousarray(bg), np.ascontiguousarray(wb),
-                       np.ascontiguousarray(we), float(wrap), sig, int(seed) % (2 ** 31), out)
+                       np.ascontiguousarray(we), float(wrap), sig, pool, oy, ox, out)
         return out
     cgw = cg + float(wrap) * wb * cg_a * (1.0 - we)
     comp = dust + (1.0 - dust_a) * ops.over(cgw, cg_a, bg)
@@ -283,7 +305,7 @@ def comp_shot(
         if pl.track and plate.kind != "still" and not pl.hold:
             from plano.comp.track import Tracker
 
-            tracker = Tracker()
+            tracker = Tracker(scale=2 if min(w, h) >= 360 else 1)
         haze_col = sky_colour(p0)
     else:
         haze_col = render_haze_colour(scene)
@@ -294,7 +316,7 @@ def comp_shot(
     # the shake: released energy -> envelope -> offsets
     energy = released_energy(sim, shot_frames) if cp.shake_px > 0 else np.zeros(len(shot_frames))
     env = ops.shake_envelope(energy, spec.format.fps, cp.shake_decay_s)
-    shake = ops.shake_offsets(env, cp.shake_px * w / float(spec.format.width), cp.shake_hz, spec.format.fps,
+    shake = ops.shake_offsets(env, cp.shake_px * w / 1920.0, cp.shake_hz, spec.format.fps,
                               spec.seed + 11)
     info["shake"] = {"peak_energy_J": float(energy.max()) if len(energy) else 0.0,
                      "peak_frame": int(shot_frames[int(np.argmax(env))]) if env.any() else None,
@@ -302,7 +324,7 @@ def comp_shot(
                      "offsets_px": [[round(float(a), 3) for a in row] for row in shake]}
 
     lut = cg_ids(scene)
-    glut = ground_ids(scene)
+    glut, slut = ground_ids(scene), stand_in_ids(scene)
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="plano-comp")
     wanted = set(frames) if frames is not None else None
     todo = [i for i, f in enumerate(shot_frames) if wanted is None or f in wanted or tracker is not None]
@@ -331,7 +353,7 @@ def comp_shot(
         if passes.size != (w, h):
             raise PlanoError(f"render pass {str(path)!r} is {passes.size[0]}x{passes.size[1]}, frame "
                              f"{shot_frames[0]} is {w}x{h}; re-render with `plano shot --force render`")
-        mat = tracker.step(_gray(bg)) if tracker is not None else None
+        mat = tracker.step(_gray(bg, tracker.scale)) if tracker is not None else None
         if wanted is not None and frame not in wanted:
             continue
         tb = time.perf_counter()
@@ -347,8 +369,14 @@ def comp_shot(
         if plate is None:
             bg = plate_layer = own_bg
         else:
-            if cp.shadows > 0 and passes.object_id is not None and passes.material_id is not None:
-                oid = np.clip(np.rint(passes.object_id[..., 0]).astype(np.int64), 0, len(glut) - 1)
+            oid = np.clip(np.rint(passes.object_id[..., 0]).astype(np.int64), 0, len(glut) - 1) \
+                if passes.object_id is not None else None
+            if oid is not None and float(dust_a.max()) > 0:  # the dust the render's stand-ins hid
+                holes = slut[oid]
+                if holes.any():
+                    both = ops.fill_holes(np.concatenate([dust, dust_a], axis=-1), holes)
+                    dust, dust_a = both[..., :3], np.clip(both[..., 3:4], 0.0, 1.0)
+            if cp.shadows > 0 and oid is not None and passes.material_id is not None:
                 shade = ops.shadow_catcher(own_bg, glut[oid], passes.material_id)
                 shade = 1.0 - cp.shadows * (1.0 - shade)
                 if mat is not None:
@@ -359,8 +387,9 @@ def comp_shot(
                 stack = ops.remap(np.concatenate([cg, cg_a, dust, dust_a], axis=-1), *warp)
                 cg, cg_a, dust, dust_a = stack[..., :3], stack[..., 3:4], stack[..., 4:7], stack[..., 7:8]
             if cp.chromatic_aberration_px > 0:
-                cg = ops.chromatic_aberration(cg, cp.chromatic_aberration_px)
-                dust = ops.chromatic_aberration(dust, cp.chromatic_aberration_px)
+                ca = cp.chromatic_aberration_px * w / 1920.0
+                cg = ops.chromatic_aberration(cg, ca)
+                dust = ops.chromatic_aberration(dust, ca)
         if plate is not None and n_done == 0 or (plate is not None and "cg_grain_log_sigma" not in info):
             cover = 1.0 - (1.0 - cg_a) * (1.0 - dust_a)
             flat = _finish(cg, cg_a, dust, dust_a, bg, 0.0, np.zeros(3, np.float32), 0)
@@ -378,7 +407,7 @@ def comp_shot(
                 comp = ops.remap(comp, *dist_maps)
             comp = comp * vign
             if cp.chromatic_aberration_px > 0:
-                comp = ops.chromatic_aberration(comp, cp.chromatic_aberration_px)
+                comp = ops.chromatic_aberration(comp, cp.chromatic_aberration_px * w / 1920.0)
             comp = _grain_log(comp, np.full(3, look_grain, np.float32), spec.seed * 7919 + frame, None)
         if shake[i].any():
             comp = ops.transform(comp, ops.shake_matrix(h, w, *shake[i]), border="reflect")

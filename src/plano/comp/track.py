@@ -20,18 +20,26 @@ def _cv2():
     return cv2
 
 
-def to_gray8(acescg: np.ndarray) -> np.ndarray:
-    """(H, W, 3) ACEScg -> (H, W) uint8 for feature tracking (a log-like curve, so shadows have texture too)."""
-    lum = np.asarray(acescg, np.float32) @ np.array([0.2722, 0.6741, 0.0537], np.float32)
+def to_gray8(acescg: np.ndarray, scale: int = 1) -> np.ndarray:
+    """(H, W, 3) ACEScg -> (H / scale, W / scale) uint8 for feature tracking (a log-like curve, so shadows have
+    texture too)."""
+    arr = np.asarray(acescg, np.float32)
+    if scale > 1:
+        import cv2
+
+        arr = cv2.resize(arr, (arr.shape[1] // scale, arr.shape[0] // scale), interpolation=cv2.INTER_AREA)
+    lum = arr @ np.array([0.2722, 0.6741, 0.0537], np.float32)
     v = np.log2(np.maximum(lum, 1e-4) / 0.18) / 12.0 + 0.6
     return (np.clip(v, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
 
 class Tracker:
     """Frame-by-frame 2D tracking: ``step(gray)`` for each frame in order returns the 2x3 affine taking frame-0
-    pixel positions to this frame's (identity for the first frame)."""
+    pixel positions to this frame's (identity for the first frame). ``scale``: the gray frames are this many times
+    smaller than the frames the matrices are for (tracking at half resolution: the motion is scaled back)."""
 
-    def __init__(self, max_features: int = 400, mask: np.ndarray | None = None):
+    def __init__(self, max_features: int = 400, mask: np.ndarray | None = None, scale: int = 1):
+        self.scale = scale
         self.cv2 = _cv2()
         self.max_features, self.mask = max_features, mask
         self.params = dict(maxCorners=max_features, qualityLevel=0.01, minDistance=8, blockSize=7)
@@ -74,8 +82,10 @@ class Tracker:
             if fresh is not None:
                 pts = np.concatenate([pts, fresh.astype(np.float32)])[: self.max_features]
         self.pts, self.prev = pts, cur
-        self.max_shift = max(self.max_shift, float(np.abs(self.acc[:2, 2]).max()))
-        return self.acc[:2].copy()
+        out = self.acc[:2].copy()
+        out[:, 2] *= self.scale
+        self.max_shift = max(self.max_shift, float(np.abs(out[:, 2]).max()))
+        return out
 
     def facts(self) -> dict:
         return {"frames": self.i + 1, "min_inliers": min(self.counts) if self.counts else 0,

@@ -203,12 +203,14 @@ class Comp(Strict):
     shadows: float = Field(default=0.85, ge=0.0, le=1.0)
     """How strongly the CG's shadow on the rendered ground (and the dust's) darkens the plate's ground."""
     shake_px: float = Field(default=6.0, ge=0.0, le=200.0)
-    """Camera shake at the strongest impact, in pixels at the shot's width (0: none)."""
+    """Camera shake at the strongest impact, in pixels of an HD frame (1920 wide; scaled to the picture's width;
+    0: none)."""
     shake_decay_s: float = Field(default=0.5, gt=0.0, le=10.0)
     """How quickly the shake dies away after an impact."""
     shake_hz: float = Field(default=8.0, gt=0.0, le=60.0)
     vignette: float = Field(default=0.25, ge=0.0, le=1.0)
     chromatic_aberration_px: float = Field(default=0.6, ge=0.0, le=20.0)
+    """Lateral fringing at the frame's corners, in pixels of an HD frame (1920 wide)."""
 
 
 class ShotSpec(Strict):
