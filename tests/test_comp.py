@@ -433,7 +433,7 @@ def test_holes_are_filled_from_their_surroundings():
     img[..., 0] = np.linspace(0.0, 1.0, 60)[None, :]
     img[..., 3] = 0.5
     holes = np.zeros((40, 60), bool)
-    holes[15:25, 25:35] = True  # a street sign the dust was hidden by
+    holes[17:23, 27:33] = True  # a street sign the dust was hidden by
     broken = img.copy()
     broken[holes] = 0.0
     out = ops.fill_holes(broken, holes)

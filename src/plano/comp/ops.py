@@ -86,10 +86,11 @@ def light_wrap(fg_premult: np.ndarray, alpha: np.ndarray, bg: np.ndarray, amount
     return (_check(fg_premult) + float(amount) * blur(_check(bg, "background"), radius_px) * edge).astype(np.float32)
 
 
-def fill_holes(img: np.ndarray, holes: np.ndarray, sigmas: tuple[float, ...] = (4.0, 16.0, 64.0)) -> np.ndarray:
-    """(H, W, C): ``img`` with the pixels where ``holes`` (H, W) bool filled from their surroundings (normalised
-    convolution at growing scales, computed at half resolution: the layers it fills are soft). Used for the dust
-    that the render's own street furniture and neighbours hid, which a plate does not have."""
+def fill_holes(img: np.ndarray, holes: np.ndarray, sigmas: tuple[float, ...] = (3.0, 8.0)) -> np.ndarray:
+    """(H, W, C): ``img`` with the pixels of small ``holes`` (H, W) bool filled from their surroundings (normalised
+    convolution at growing scales up to ``sigmas[-1]`` pixels, computed at half resolution: the layers it fills are
+    soft); the inside of a large hole stays as it was. Used for the dust that the render's own street furniture
+    (signs, lamps, trees) hid, which a plate does not have."""
     import cv2
 
     h, w = img.shape[:2]
@@ -108,7 +109,8 @@ def fill_holes(img: np.ndarray, holes: np.ndarray, sigmas: tuple[float, ...] = (
         out[ok] = num[ok] / den[ok, None]
         have |= ok
     filled = cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, -1)
-    return np.where(holes[..., None], filled, img).astype(np.float32)
+    reached = cv2.resize(have.astype(np.float32), (w, h), interpolation=cv2.INTER_NEAREST) > 0.5
+    return np.where((holes & reached)[..., None], filled, img).astype(np.float32)
 
 
 def shadow_catcher(ground_rgb: np.ndarray, ground_mask: np.ndarray, material_id: np.ndarray,

@@ -69,11 +69,11 @@ def ground_ids(scene) -> np.ndarray:
 
 
 def stand_in_ids(scene) -> np.ndarray:
-    """(len(parts) + 2,) bool: the render's own neighbours and street furniture, which a plate replaces: the dust
-    they hid is filled in over a plate."""
+    """(len(parts) + 2,) bool: the render's own street furniture (signs, lamps, trees), which a plate replaces: the
+    dust it hid is filled in over a plate. (The neighbours are too large to fill: the dust they hid stays hidden.)"""
     lut = np.zeros(len(scene.parts) + 2, bool)
     for i, p in enumerate(scene.parts):
-        lut[i + 1] = p.building != "hero" and getattr(p, "group", "ground") not in GROUND_GROUPS
+        lut[i + 1] = p.building != "hero" and getattr(p, "group", "ground") == "street_furniture"
     return lut
 
 
