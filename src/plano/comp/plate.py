@@ -108,7 +108,8 @@ def kind_of(path: str | Path) -> str:
 
 @dataclass
 class Plate:
-    """An opened plate. ``frame(i)``: shot frame ``i`` (0-based) as (H, W, 3) float32 scene-linear ACEScg at ``size``."""
+    """An opened plate. ``frame(i)``: shot frame ``i`` (0-based) as (H, W, 3) float32 scene-linear ACEScg at ``size``
+    (the same array for repeated calls of a movie frame: copy it before changing it)."""
 
     path: Path
     kind: str
@@ -162,14 +163,14 @@ class Plate:
 
     def _movie_frame(self, n: int) -> np.ndarray:
         if self._last is not None and self._last[0] == n:
-            return self._last[1].copy()
+            return self._last[1]
         if self._decoder is None or (self._last is not None and self._last[0] > n):
             self._decoder = _decode(self.path)
         for k, rgb in self._decoder:
             if k == n:
                 out = self._fit(rgb, f"frame {n} of {str(self.path)!r}")
                 self._last = (n, out)
-                return out.copy()
+                return out
         raise PlanoError(f"plate {str(self.path)!r} ended before frame {n}; it is shorter than the shot needs "
                          f"({self.index[-1] + 1} frames)")
 

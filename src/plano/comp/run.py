@@ -218,6 +218,44 @@ def _noise_pool(h: int, w: int) -> np.ndarray:
     return np.random.default_rng(12345).standard_normal((h + 61, w + 67, 3), dtype=np.float32)
 
 
+def _lens_maps(h: int, w: int, k1: float, k2: float, ca_px: float):
+    """The plate lens as three static remap maps (for G with the coverages, for R, for B): the distortion, and the
+    chromatic aberration's radial scale of R (out) and B (in) on top of it; ``None`` when the lens does nothing."""
+    if not (k1 or k2 or ca_px > 0):
+        return None
+    base = ops.distortion_maps(h, w, k1, k2) if (k1 or k2) else tuple(
+        a.astype(np.float32) for a in np.meshgrid(np.arange(w), np.arange(h)))
+    cx, cy = (w - 1) / 2.0, (h - 1) / 2.0
+    r = float(np.hypot(cx, cy))
+    out = [base]
+    for sign in (-1.0, 1.0):  # R, B: sample the lens map at radially scaled positions
+        s = 1.0 + sign * ca_px / r
+        sx = ((base[0] - cx) * s + cx).astype(np.float32)
+        sy = ((base[1] - cy) * s + cy).astype(np.float32)
+        out.append((sx, sy))
+    return tuple(out)
+
+
+def _lens_and_track(cg, cg_a, dust, dust_a, lens_maps, mat):
+    """The CG layers through the plate lens and moved by the plate's track: one remap for G and the coverages, one
+    each for R and B (their fringing), with the track's inverse affine composed onto the static lens maps."""
+    h, w = cg.shape[:2]
+    if lens_maps is None:
+        y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+        lens_maps = ((x, y), (x, y), (x, y))
+    maps = lens_maps
+    if mat is not None:
+        inv = np.linalg.inv(np.vstack([np.asarray(mat, np.float64), [0, 0, 1]]))[:2].astype(np.float32)
+        maps = tuple((inv[0, 0] * mx + inv[0, 1] * my + inv[0, 2], inv[1, 0] * mx + inv[1, 1] * my + inv[1, 2])
+                     for mx, my in lens_maps)
+    g = ops.remap(np.concatenate([cg[..., 1:2], cg_a, dust[..., 1:2], dust_a], axis=-1), *maps[0])
+    rr = ops.remap(np.concatenate([cg[..., 0:1], dust[..., 0:1]], axis=-1), *maps[1])
+    bb = ops.remap(np.concatenate([cg[..., 2:3], dust[..., 2:3]], axis=-1), *maps[2])
+    cg = np.stack([rr[..., 0], g[..., 0], bb[..., 0]], axis=-1)
+    dust = np.stack([rr[..., 1], g[..., 2], bb[..., 1]], axis=-1)
+    return cg, g[..., 1:2], dust, g[..., 3:4]
+
+
 def _finish(cg, cg_a, dust, dust_a, bg, wrap: float, sigma, seed: int, radius: float = 2.0) -> np.ndarray:
     """dust over (CG + light wrap over background), then grain where there is CG or dust (``kernels.finish``)."""
     import cv2
@@ -338,6 +376,7 @@ def comp_shot(
     writes: list = []
     vign = ops.vignette_mask(h, w, cp.vignette) if cp.vignette > 0 else np.ones((h, w, 1), np.float32)
     dist_maps = ops.distortion_maps(h, w, k1, k2) if (k1 or k2) else None
+    lens_maps = _lens_maps(h, w, k1, k2, cp.chromatic_aberration_px * w / 1920.0)
     match = None
     grain_add = np.zeros(3, np.float32)
     written: list[Path] = [out_dir / frame_file(name, f) for f in shot_frames]
@@ -382,14 +421,8 @@ def comp_shot(
                 if mat is not None:
                     shade = ops.transform(shade, mat, border="reflect").reshape(h, w, 1)
                 bg = bg * shade
-            warp = _warp_maps(h, w, mat, dist_maps)
-            if warp is not None:
-                stack = ops.remap(np.concatenate([cg, cg_a, dust, dust_a], axis=-1), *warp)
-                cg, cg_a, dust, dust_a = stack[..., :3], stack[..., 3:4], stack[..., 4:7], stack[..., 7:8]
-            if cp.chromatic_aberration_px > 0:
-                ca = cp.chromatic_aberration_px * w / 1920.0
-                cg = ops.chromatic_aberration(cg, ca)
-                dust = ops.chromatic_aberration(dust, ca)
+            if lens_maps is not None or mat is not None:
+                cg, cg_a, dust, dust_a = _lens_and_track(cg, cg_a, dust, dust_a, lens_maps, mat)
         if plate is not None and n_done == 0 or (plate is not None and "cg_grain_log_sigma" not in info):
             cover = 1.0 - (1.0 - cg_a) * (1.0 - dust_a)
             flat = _finish(cg, cg_a, dust, dust_a, bg, 0.0, np.zeros(3, np.float32), 0)
