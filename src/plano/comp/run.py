@@ -57,7 +57,7 @@ class CompResult:
     info: dict
 
 
-GROUND_GROUPS = ("ground", "road", "sidewalk", "kerb")
+from plano.schema.passes import GROUND_GROUPS  # noqa: E402
 
 
 def ground_ids(scene) -> np.ndarray:
@@ -183,6 +183,8 @@ def _layers(passes, lut, scene, over_plate: bool, haze_shift, extra_per_m: float
                        np.asarray(extra_col, np.float32), m_on, match.cg_black if m_on else mz,
                        match.black if m_on else mz, match.gain if m_on else mz, match.white if m_on else mz,
                        bal, v, out[0], out[1], out[2], out[3])
+        if over_plate and passes.dust_plate is not None:  # the dust the render's stand-ins hid, too
+            return out[0], out[1], passes.dust_plate[..., :3] * bal * v, passes.dust_plate[..., 3:4], out[3]
         return out[0], out[1], out[2], d, out[3]
     L = split_layers(passes, scene, lut)
     cg, cg_a = L["cg"], L["cg_a"]
@@ -192,6 +194,8 @@ def _layers(passes, lut, scene, over_plate: bool, haze_shift, extra_per_m: float
         cg = ops.haze(cg, cg_a, depth, extra_per_m, tuple(extra_col))
     if m_on:
         cg = ops.premultiply(match.apply(ops.unpremultiply(cg, cg_a)), cg_a)
+    if over_plate and passes.dust_plate is not None:
+        return cg * v, cg_a, passes.dust_plate[..., :3] * bal * v, passes.dust_plate[..., 3:4], L["background"]
     return cg * v, cg_a, L["dust"] * bal * v, L["dust_a"], L["background"]
 
 
@@ -410,7 +414,7 @@ def comp_shot(
         else:
             oid = np.clip(np.rint(passes.object_id[..., 0]).astype(np.int64), 0, len(glut) - 1) \
                 if passes.object_id is not None else None
-            if oid is not None and float(dust_a.max()) > 0:  # the dust the render's stand-ins hid
+            if oid is not None and passes.dust_plate is None and float(dust_a.max()) > 0:  # older passes: fill in
                 holes = slut[oid]
                 if holes.any():
                     both = ops.fill_holes(np.concatenate([dust, dust_a], axis=-1), holes)
