@@ -439,3 +439,36 @@ def test_holes_are_filled_from_their_surroundings():
     out = ops.fill_holes(broken, holes)
     assert np.abs(out[holes][:, 3] - 0.5).max() < 0.05 and np.abs(out[holes][:, 0] - img[holes][:, 0]).max() < 0.1
     assert np.array_equal(out[~holes], broken[~holes])
+
+
+def test_every_look_word_the_parser_knows_has_a_preset_file():
+    from plano.spec.parse import parse_prompt
+
+    for words, preset in (("style of a Denis Villeneuve film", "villeneuve"), ("like Zodiac", "fincher"),
+                          ("shot like Interstellar", "nolan"), ("wes anderson", "anderson")):
+        spec = parse_prompt(words)
+        assert spec.look.preset == preset and looks.load_preset(spec.look.preset).name == preset
+    from plano.spec import lexicon
+
+    named = {v for e in lexicon.ENTRIES for k, v in e.sets if k == "look.preset"}
+    assert len(named) >= 12
+    for name in named:
+        looks.load_preset(name)
+    grades = {v for e in lexicon.ENTRIES for k, v in e.sets if k == "look.grade"}
+    assert {g for g in grades if isinstance(g, str)} <= set(looks.modifiers()["grade"]), "a grade word has no modifier"
+
+
+def test_the_plate_lens_distortion_moves_cg_pixels_as_brown_conrady_says():
+    h, w = 90, 160
+    img = np.zeros((h, w, 1), np.float32)
+    cx, cy = (w - 1) / 2, (h - 1) / 2
+    r = np.hypot(cx, cy)
+    xu, yu = 140.0, 70.0  # an undistorted CG point
+    img[int(yu), int(xu)] = 1.0
+    k1, k2 = 0.08, 0.02
+    out = ops.distort(img, k1, k2)
+    yd, xd = np.unravel_index(np.argmax(out[..., 0]), (h, w))
+    nx, ny = (xu - cx) / r, (yu - cy) / r
+    f = 1 + k1 * (nx * nx + ny * ny) + k2 * (nx * nx + ny * ny) ** 2
+    assert (xd, yd) == pytest.approx((cx + nx * f * r, cy + ny * f * r), abs=1.0)
+    assert np.array_equal(ops.distort(img, 0.0, 0.0), img)
