@@ -86,3 +86,16 @@ if HAVE_NUMBA:
                         g = pool[py, px, c] * sigma[c] * ACESCCT_STEP * cover
                         v = v + g * (v if v > ACESCCT_TOE else ACESCCT_TOE)
                     out[y, x, c] = v
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def grain(rgb, sigma, pool, oy, ox, out):
+        """Film grain of ``sigma`` (3,) ACEScct code values on the whole frame, from the noise pool."""
+        h, w = rgb.shape[0], rgb.shape[1]
+        ph, pw = pool.shape[0], pool.shape[1]
+        for y in prange(h):
+            py = (y + oy) % ph
+            for x in range(w):
+                px = (x + ox) % pw
+                for c in range(3):
+                    v = rgb[y, x, c]
+                    out[y, x, c] = v + pool[py, px, c] * sigma[c] * ACESCCT_STEP * (v if v > ACESCCT_TOE else ACESCCT_TOE)

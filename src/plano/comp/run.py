@@ -240,6 +240,26 @@ def _lens_maps(h: int, w: int, k1: float, k2: float, ca_px: float):
     return tuple(out)
 
 
+def _lens_rgb(rgb: np.ndarray, lens_maps) -> np.ndarray:
+    """A whole frame through the lens maps (G with its map, R and B with theirs)."""
+    return np.stack([ops.remap(np.ascontiguousarray(rgb[..., c]), *lens_maps[m]) for c, m in ((0, 1), (1, 0), (2, 2))],
+                    axis=-1)
+
+
+def _whole_grain(rgb: np.ndarray, sigma: np.ndarray, seed: int) -> np.ndarray:
+    if not np.any(sigma > 0):
+        return rgb
+    if not kernels.HAVE_NUMBA:
+        return _grain_log(rgb, sigma, seed, None)
+    h, w = rgb.shape[:2]
+    pool = _noise_pool(h, w)
+    rng = np.random.default_rng(int(seed) % (2 ** 31))
+    out = np.empty_like(rgb)
+    kernels.grain(np.ascontiguousarray(rgb, np.float32), sigma.astype(np.float32), pool,
+                  int(rng.integers(0, pool.shape[0])), int(rng.integers(0, pool.shape[1])), out)
+    return out
+
+
 def _lens_and_track(cg, cg_a, dust, dust_a, lens_maps, mat):
     """The CG layers through the plate lens and moved by the plate's track: one remap for G and the coverages, one
     each for R and B (their fringing), with the track's inverse affine composed onto the static lens maps."""
@@ -427,7 +447,7 @@ def comp_shot(
                 bg = bg * shade
             if lens_maps is not None or mat is not None:
                 cg, cg_a, dust, dust_a = _lens_and_track(cg, cg_a, dust, dust_a, lens_maps, mat)
-        if plate is not None and n_done == 0 or (plate is not None and "cg_grain_log_sigma" not in info):
+        if plate is not None and "cg_grain_log_sigma" not in info:
             cover = 1.0 - (1.0 - cg_a) * (1.0 - dust_a)
             flat = _finish(cg, cg_a, dust, dust_a, bg, 0.0, np.zeros(3, np.float32), 0)
             cg_noise = ops.estimate_noise(to_log(flat), cover[..., 0] > 0.99)
@@ -437,15 +457,12 @@ def comp_shot(
         if plate is not None:
             comp = _finish(cg, cg_a, dust, dust_a, bg, cp.light_wrap, grain_add, spec.seed * 7919 + frame,
                            radius=max(2.0, w / 320.0))
-        else:
-            comp = ops.over(cg, cg_a, bg)
-            comp = dust + (1.0 - dust_a) * comp
-            if dist_maps is not None:
-                comp = ops.remap(comp, *dist_maps)
-            comp = comp * vign
-            if cp.chromatic_aberration_px > 0:
-                comp = ops.chromatic_aberration(comp, cp.chromatic_aberration_px * w / 1920.0)
-            comp = _grain_log(comp, np.full(3, look_grain, np.float32), spec.seed * 7919 + frame, None)
+        else:  # the whole frame is CG: the over, then the lens and the look's grain on all of it
+            comp = _finish(cg, cg_a, dust, dust_a, bg, 0.0, np.zeros(3, np.float32), 0)
+            if lens_maps is not None:
+                comp = _lens_rgb(comp, lens_maps)
+            comp *= vign
+            comp = _whole_grain(comp, np.full(3, look_grain, np.float32), spec.seed * 7919 + frame)
         if shake[i].any():
             comp = ops.transform(comp, ops.shake_matrix(h, w, *shake[i]), border="reflect")
         if plate is None:
@@ -461,7 +478,8 @@ def comp_shot(
                  "ungraded (plate colour); look in look.cc"}
         while len(writes) > 1:  # at most two frames waiting to be written
             writes.pop(0).result()
-        writes.append(pool.submit(write_channels, written[i], channels, attrs, "piz", {c: "half" for c in COMP_CHANNELS}))
+        writes.append(pool.submit(write_channels, written[i], channels, attrs, cp.exr_compression,
+                                  {c: "half" for c in COMP_CHANNELS}))
         td = time.perf_counter()
         seconds["read"] += tb - ta
         seconds["comp"] += tc - tb

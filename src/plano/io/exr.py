@@ -19,7 +19,7 @@ from plano.core.atomic import atomic_path
 from plano.errors import MissingEngine, PlanoError
 from plano.schema.passes import CHANNELS, HALF_MAX, Passes, channel_dtype
 
-COMPRESSIONS = ("zip", "zips", "piz", "none")
+COMPRESSIONS = ("zip", "zips", "piz", "rle", "none")
 SETTINGS_ATTRIBUTE = "plano/settings"
 """Header attribute holding the render settings' key (``is_complete`` compares it)."""
 
@@ -34,7 +34,7 @@ def _openexr():
 
 def _compression(OpenEXR, name: str):
     table = {"zip": OpenEXR.ZIP_COMPRESSION, "zips": OpenEXR.ZIPS_COMPRESSION, "piz": OpenEXR.PIZ_COMPRESSION,
-             "none": OpenEXR.NO_COMPRESSION}
+             "rle": OpenEXR.RLE_COMPRESSION, "none": OpenEXR.NO_COMPRESSION}
     if name not in table:
         raise PlanoError(f"EXR compression {name!r} is not known; expected one of {list(COMPRESSIONS)}")
     return table[name]

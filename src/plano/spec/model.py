@@ -211,6 +211,9 @@ class Comp(Strict):
     vignette: float = Field(default=0.25, ge=0.0, le=1.0)
     chromatic_aberration_px: float = Field(default=0.6, ge=0.0, le=20.0)
     """Lateral fringing at the frame's corners, in pixels of an HD frame (1920 wide)."""
+    exr_compression: Literal["rle", "piz", "zip", "zips", "none"] = "rle"
+    """Lossless compression of the comp EXRs: ``rle`` (default) is the fastest to write (a third larger than
+    ``piz``, which packs grainy frames best; ``zip`` is the smallest and slowest)."""
 
 
 class ShotSpec(Strict):
