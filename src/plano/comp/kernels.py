@@ -99,3 +99,47 @@ if HAVE_NUMBA:
                 for c in range(3):
                     v = rgb[y, x, c]
                     out[y, x, c] = v + pool[py, px, c] * sigma[c] * ACESCCT_STEP * (v if v > ACESCCT_TOE else ACESCCT_TOE)
+
+    @njit(inline="always")
+    def _bilinear(img, c, x, y):
+        h, w = img.shape[0], img.shape[1]
+        x0 = int(math.floor(x))
+        y0 = int(math.floor(y))
+        fx, fy = x - x0, y - y0
+        v = 0.0
+        for dy in range(2):
+            yy = y0 + dy
+            if yy < 0 or yy >= h:
+                continue
+            wy = fy if dy else 1.0 - fy
+            for dx in range(2):
+                xx = x0 + dx
+                if xx < 0 or xx >= w:
+                    continue
+                wx = fx if dx else 1.0 - fx
+                v += img[yy, xx, c] * wx * wy
+        return v
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def lens_and_track(cg, cg_a, dust, dust_a, gx, gy, rx, ry, bx, by, inv, out_cg, out_a, out_dust, out_da):
+        """The CG layers sampled (bilinear, 0 outside) through the static lens maps (G and coverages, R, B), each
+        map point moved by the track's inverse affine ``inv`` (2, 3)."""
+        h, w = cg.shape[0], cg.shape[1]
+        a00, a01, a02 = inv[0, 0], inv[0, 1], inv[0, 2]
+        a10, a11, a12 = inv[1, 0], inv[1, 1], inv[1, 2]
+        for y in prange(h):
+            for x in range(w):
+                u, v = gx[y, x], gy[y, x]
+                sx, sy = a00 * u + a01 * v + a02, a10 * u + a11 * v + a12
+                out_cg[y, x, 1] = _bilinear(cg, 1, sx, sy)
+                out_a[y, x, 0] = _bilinear(cg_a, 0, sx, sy)
+                out_dust[y, x, 1] = _bilinear(dust, 1, sx, sy)
+                out_da[y, x, 0] = _bilinear(dust_a, 0, sx, sy)
+                u, v = rx[y, x], ry[y, x]
+                sx, sy = a00 * u + a01 * v + a02, a10 * u + a11 * v + a12
+                out_cg[y, x, 0] = _bilinear(cg, 0, sx, sy)
+                out_dust[y, x, 0] = _bilinear(dust, 0, sx, sy)
+                u, v = bx[y, x], by[y, x]
+                sx, sy = a00 * u + a01 * v + a02, a10 * u + a11 * v + a12
+                out_cg[y, x, 2] = _bilinear(cg, 2, sx, sy)
+                out_dust[y, x, 2] = _bilinear(dust, 2, sx, sy)

@@ -267,6 +267,15 @@ def _lens_and_track(cg, cg_a, dust, dust_a, lens_maps, mat):
     if lens_maps is None:
         y, x = np.mgrid[0:h, 0:w].astype(np.float32)
         lens_maps = ((x, y), (x, y), (x, y))
+    if kernels.HAVE_NUMBA:
+        inv = np.eye(2, 3) if mat is None else np.linalg.inv(np.vstack([np.asarray(mat, np.float64), [0, 0, 1]]))[:2]
+        outs = (np.empty((h, w, 3), np.float32), np.empty((h, w, 1), np.float32), np.empty((h, w, 3), np.float32),
+                np.empty((h, w, 1), np.float32))
+        c = np.ascontiguousarray
+        (gx, gy), (rx, ry), (bx, by) = lens_maps
+        kernels.lens_and_track(c(cg, np.float32), c(cg_a, np.float32), c(dust, np.float32), c(dust_a, np.float32),
+                               gx, gy, rx, ry, bx, by, inv.astype(np.float64), *outs)
+        return outs
     maps = lens_maps
     if mat is not None:
         inv = np.linalg.inv(np.vstack([np.asarray(mat, np.float64), [0, 0, 1]]))[:2].astype(np.float32)
