@@ -128,11 +128,12 @@ def test_sim_usd_plays_the_chunks_at_the_shot_rate(tmp_path):
     frames = list(range(1001, 1011))
     fps = 25.0
 
-    def frame(n):  # chunk 0 falls freely, chunk 1 turns about z
+    def frame(n):  # chunk 0 falls freely, chunk 1 turns about z and is crushed at the last frame
         t = (n - 1001) / fps
         half = 0.5 * t
         return SimpleNamespace(positions=np.array([[0, 0, 10 - 4.905 * t * t], [3, 0, 10.0]]),
-                               rotations=np.array([[0, 0, 0, 1.0], [0, 0, math.sin(half), math.cos(half)]]))
+                               rotations=np.array([[0, 0, 0, 1.0], [0, 0, math.sin(half), math.cos(half)]]),
+                               scales=np.array([1.0, 0.0 if n == 1010 else 1.0], np.float32))
 
     cache = SimpleNamespace(chunks=chunks, frames=frames, info=SimpleNamespace(fps=fps), frame=frame)
     path = write_sim_usd(cache, tmp_path / "sim.usda", every=4)
@@ -152,4 +153,5 @@ def test_sim_usd_plays_the_chunks_at_the_shot_rate(tmp_path):
             assert np.allclose(m[3, :3], want.positions[c], atol=1e-5)
             x, y, z, w = want.rotations[c]
             angle = 2 * math.atan2(z, w)
-            assert np.allclose(m[0, :2], [math.cos(angle), math.sin(angle)], atol=1e-5)  # row-vector convention
+            k = want.scales[c]
+            assert np.allclose(m[0, :2], [k * math.cos(angle), k * math.sin(angle)], atol=1e-5)  # row vectors

@@ -27,5 +27,5 @@ def test_real_chain_tiny_shot_then_new_lens_reuses_the_sim(tmp_path):
     assert json.loads(first.files["provenance"].read_text())["prompt"] == "tiny real shot"
 
     longer_lens = spec.model_copy(update={"camera": Camera(focal_length_mm=50.0)})
-    second = run_shot(longer_lens, tmp_path, quality="previs", version=first.run.version)
+    second = run_shot(longer_lens, tmp_path, quality="previs", version=first.run.version, replace=True)
     assert second.results["sim"].cached and not second.results["render"].cached

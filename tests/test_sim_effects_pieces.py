@@ -115,3 +115,26 @@ def test_a_paper_in_still_air_flutters():
     assert np.ptp(x) > 0.3  # wanders sideways
     speed = (50.0 - pos[0, 2]) / 8.0
     assert 0.1 < speed < 2.0 and landed[0] == 0
+
+
+def test_crushed_members_throw_debris_and_dust_at_their_level():
+    from plano.sim.events import CRUSH
+
+    n = 20
+    rng = np.random.default_rng(3)
+    pos = np.c_[rng.uniform(-12, 12, n), rng.uniform(-8, 8, n), np.full(n, 24.0)]
+    crush = Events(np.full(n, 1 / FPS), pos, np.tile([0.0, 0.0, -8.0], (n, 1)), np.full(n, 5e3),
+                   np.full(n, CRUSH, np.uint8), np.full(n, 1, np.int32))
+    scene = box_scene()
+    fx = EffectsSim(scene, ShotSpec(effects=("dust", "debris")), 0, FPS, small_config())
+    fx.step(0, 0.0, Events.empty(), *no_chunks())
+    parts, dust = fx.step(1, 1 / FPS, crush, *no_chunks())
+    debris = parts.kinds == DEBRIS
+    assert debris.sum() >= n  # rubble of every crushed member
+    assert np.abs(parts.positions[debris, 2] - 24.0).max() < 6.0  # thrown out where it crushed, not at the ground
+    assert dust is not None and float(dust.density.sum()) > 0.0
+    # without crushes nothing comes out
+    quiet = EffectsSim(scene, ShotSpec(effects=("dust", "debris")), 0, FPS, small_config())
+    quiet.step(0, 0.0, Events.empty(), *no_chunks())
+    p2, d2 = quiet.step(1, 1 / FPS, Events.empty(), *no_chunks())
+    assert (p2.kinds == DEBRIS).sum() == 0 and float(d2.density.sum()) == 0.0

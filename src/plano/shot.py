@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from plano.core import Graph, Progress, Result, run_graph
+from plano.core.lock import FolderLock, acquire, describe, release
 from plano.errors import PlanoError
 from plano.schema.naming import RunFolder, check_shot_name, parse_version_dir
 
@@ -75,27 +76,67 @@ def _same_spec(path: Path, spec: Any) -> bool:
         return False
 
 
+def _holds_other_spec(run: RunFolder, spec: Any) -> bool:
+    path = run.path("spec.yaml")
+    return path.exists() and not _same_spec(path, spec)
+
+
+def _claim_for(run: RunFolder, spec: Any, lock: FolderLock) -> bool:
+    """With ``run`` locked: True (and its spec.yaml written) when it is free for ``spec`` (empty, or holding the
+    same spec); False, with the lock let go, when another spec got there first."""
+    if _holds_other_spec(run, spec):
+        release(lock)
+        return False
+    if not run.path("spec.yaml").exists():
+        from plano.spec.io import save_spec
+
+        save_spec(spec, run.path("spec.yaml"))
+    return True
+
+
 def open_run(
-    spec: Any, shots_dir: str | Path = "shots", version: int | None = None, spec_file: str | Path | None = None
-) -> RunFolder:
-    """The run folder for ``spec``: ``--version N`` re-enters version N; a spec file inside a run folder
-    (``shots/SEQ010_SH010/v003/spec.yaml``) re-runs that version; otherwise the latest version is re-entered
-    when it holds the same spec (or nothing yet), and a new version is made when the spec is new."""
+    spec: Any, shots_dir: str | Path = "shots", version: int | None = None, spec_file: str | Path | None = None,
+    replace: bool = False, wait_s: float = 0.0,
+) -> tuple[RunFolder, FolderLock]:
+    """The run folder for ``spec``, locked for this run (:mod:`plano.core.lock`; a version another live run
+    holds is waited for up to ``wait_s`` seconds, then :class:`FolderBusy` names its holder).
+
+    ``version`` re-enters that version; one that holds another spec is refused unless ``replace`` (new words
+    never overwrite a version's work unasked). A spec file inside a run folder
+    (``shots/SEQ010_SH010/v003/spec.yaml``, edited by the artist) re-runs that version. Otherwise the latest
+    version is re-entered when it holds the same spec (or nothing yet), and the next version is claimed
+    (an exclusive ``mkdir``) when the spec is new: two runs with different words never share a version."""
     shot = check_shot_name(spec.shot)
-    if version is not None:
-        return RunFolder.open(shots_dir, shot, version)
-    if spec_file is not None:
+    if version is None and spec_file is not None:
         folder = Path(spec_file).resolve().parent
         v = parse_version_dir(folder.name)
         if v is not None and folder.parent.name == shot:
-            return RunFolder.open(folder.parent.parent, shot, v)
-    existing = RunFolder.versions(shots_dir, shot)
-    if existing:
-        latest = RunFolder.open(shots_dir, shot, existing[-1])
-        spec_yaml = latest.path("spec.yaml")
-        if not spec_yaml.exists() or _same_spec(spec_yaml, spec):
-            return latest
-    return RunFolder.open(shots_dir, shot, new=True)
+            shots_dir, version, replace = folder.parent.parent, v, True
+    if version is not None:
+        run = RunFolder.open(shots_dir, shot, version)
+        lock = acquire(run.root, wait_s)
+        if not replace and _holds_other_spec(run, spec):
+            release(lock)
+            raise PlanoError(
+                f"{run.root} was made from another spec; running these words there would replace its work. Run "
+                f"without --version to make a new version, or add --force spec to replace {run.root.name}"
+            )
+        if not run.path("spec.yaml").exists():
+            _claim_for(run, spec, lock)
+        return run, lock
+    for _ in range(1000):
+        existing = RunFolder.versions(shots_dir, shot)
+        if existing:
+            latest = RunFolder.open(shots_dir, shot, existing[-1])
+            if not _holds_other_spec(latest, spec):
+                lock = acquire(latest.root, wait_s)
+                if _claim_for(latest, spec, lock):
+                    return latest, lock
+        run = RunFolder.claim(shots_dir, shot)
+        lock = acquire(run.root, wait_s)
+        if _claim_for(run, spec, lock):
+            return run, lock
+    raise PlanoError(f"could not claim a version of {shot} in {shots_dir}: other runs keep taking them")
 
 
 @dataclass(frozen=True)
@@ -127,17 +168,34 @@ def run_shot(
     until: str = "deliver",
     partial: dict[str, dict[str, Any]] | None = None,
     run: RunFolder | None = None,
+    replace: bool = False,
+    wait_s: float = 0.0,
+    notify: Callable[[str], None] | None = None,
 ) -> ShotRun:
-    """Run the shot's graph up to ``until`` (the whole chain by default) in its run folder.
+    """Run the shot's graph up to ``until`` (the whole chain by default) in its run folder, holding its lock.
 
     ``force`` names stages to run again (with all that read them); ``partial`` gives a stage options for a
-    partial run (``{"render": {"frames": [1001, 1002]}}``)."""
+    partial run (``{"render": {"frames": [1001, 1002]}}``); ``replace`` lets ``version`` hold another spec;
+    ``wait_s``: how long to wait for another run that holds the version; ``notify(message)`` hears what
+    was repaired (a damaged output found and rebuilt) and cleaned up."""
     for f in force:
         check_stage(f)
     check_stage(until, "stage")
     if quality not in QUALITIES:
         raise PlanoError(f"quality {quality!r} is not known; expected one of {', '.join(QUALITIES)}")
-    run = run or open_run(spec, shots_dir, version, spec_file)
-    graph = shot_graph(spec, run.name, quality, rate_per_hour).cut("spec", until)  # the folder keeps its spec.yaml
-    results = run_graph(graph, run, progress, force=[f for f in force if f in graph.names], partial=partial)
+    if run is None:
+        run, lock = open_run(spec, shots_dir, version, spec_file, replace=replace, wait_s=wait_s)
+    else:
+        lock = acquire(run.root, wait_s)
+    try:
+        if lock.took_over and notify:
+            notify(f"took over the lock of {describe(lock.took_over)}, which is no longer running")
+        for path in run.sweep_temporaries():
+            if notify:
+                notify(f"removed {path}, left half-written by a run that stopped")
+        graph = shot_graph(spec, run.name, quality, rate_per_hour).cut("spec", until)  # the folder keeps spec.yaml
+        results = run_graph(graph, run, progress, force=[f for f in force if f in graph.names], partial=partial,
+                            notify=notify)
+    finally:
+        release(lock)
     return ShotRun(run, results)

@@ -6,9 +6,6 @@ import importlib
 import sys
 
 import typer
-from rich.console import Console
-
-from plano.errors import PlanoError
 
 app = typer.Typer(
     name="plano",
@@ -18,7 +15,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err_console = Console(stderr=True)
 
 # stage modules that add commands, in the order data flows
 STAGE_CLIS = ("plano.spec.cli", "plano.scene.cli", "plano.sim.cli", "plano.render.cli", "plano.comp.cli", "plano.deliver.cli", "plano.cli.shot")
@@ -32,15 +28,12 @@ def _root() -> None:
     """plano: from a director's description of a shot to finished VFX footage."""
 
 
-def main() -> None:
-    try:
-        app()
-    except PlanoError as err:
-        err_console.print(f"[bold red]error:[/] {err}", highlight=False)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        err_console.print("interrupted: what was written is kept; run the same command again to resume")
-        sys.exit(130)
+def main(argv: list[str] | None = None) -> None:
+    """The ``plano`` command: exits 0, 1 (a user error), 2 (usage), 70 (a crash, with a log), 75 (the version
+    is in use), 130 (interrupted); ``plano.cli.fail`` says what each means."""
+    from plano.cli.fail import run_cli
+
+    sys.exit(run_cli(app, argv))
 
 
 if __name__ == "__main__":

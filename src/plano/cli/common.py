@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from plano.console import console
+from plano.console import console, esc, text as safe_text
 from plano.errors import PlanoError
 from plano.shot import QUALITIES, STAGES, ShotRun, run_shot
 
@@ -30,6 +30,10 @@ VERSION = typer.Option(None, "--version", "-v", help="Work in version N (e.g. to
                        "the latest version with the same spec, or a new one.")
 FORCE = typer.Option([], "--force", help=f"Run this stage (and all after it) again even if nothing changed: "
                      f"{', '.join(STAGES)}.")
+WAIT = typer.Option(0.0, "--wait", min=0.0, help="When another run is working in this version, wait up to this many "
+                    "seconds for it to finish (default: say who holds it and stop, exit status 75).")
+CONFIRM_COST = typer.Option(False, "--confirm-cost", help="Run a shot whose estimated cost (frames x pixels: hours "
+                            "of machine time, disk, memory) is far above this machine's means.")
 QUALITY = typer.Option("previs", "--quality", "-q", help="previs: fast, 720 lines high, to judge the shot; final: the "
                        "spec's resolution, supersampled.")
 
@@ -40,8 +44,14 @@ def resolve_spec(text: Optional[str], spec_path: Optional[Path], shot: Optional[
     if (text is None) == (spec_path is None):
         raise PlanoError("give the shot either in words (plano shot \"wide shot of ...\") or as a file "
                          "(--spec shot.yaml), not both and not neither")
+    if seed is not None and seed < 0:
+        raise PlanoError(f"--seed {seed}: a seed is a whole number 0 or more, e.g. --seed 7")
+    if shot is not None:
+        from plano.schema.naming import check_shot_name
+
+        check_shot_name(shot)
     if spec_path is not None:
-        from plano.spec.io import load_spec
+        from plano.spec.io import load_spec, spec_from_dict
 
         spec = load_spec(spec_path)
         update: dict[str, Any] = {}
@@ -50,13 +60,16 @@ def resolve_spec(text: Optional[str], spec_path: Optional[Path], shot: Optional[
         if shot is not None:
             update["shot"] = shot
         if update:
-            spec = spec.model_validate({**spec.model_dump(), **update})
+            spec = spec_from_dict({**spec.model_dump(), **update}, f"{spec_path} with --seed/--shot")
     else:
         from plano.spec.parse import parse_prompt
 
+        if not text.strip():
+            raise PlanoError("the words are empty; describe the shot, e.g. plano shot \"wide shot of a brutalist "
+                             "tower collapsing at dusk\"")
         spec = parse_prompt(text, shot=shot or DEFAULT_SHOT, seed=0 if seed is None else seed)
     if spec.unparsed and not quiet:
-        console.print(f"[yellow]words not understood:[/] {', '.join(spec.unparsed)}")
+        console.print(f"[yellow]words not understood:[/] {esc(', '.join(spec.unparsed))}")
     return spec
 
 
@@ -68,7 +81,7 @@ def stage_progress(stages: Sequence[str] = STAGES) -> Iterator[Callable[[str], C
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
         TimeElapsedColumn(),
-        TextColumn("{task.fields[message]}"),
+        TextColumn("{task.fields[message]}", markup=False),
         console=console,
     ) as bar:
         tasks = {s: bar.add_task(s, total=1.0, message="waiting", start=False) for s in stages}
@@ -78,7 +91,7 @@ def stage_progress(stages: Sequence[str] = STAGES) -> Iterator[Callable[[str], C
             bar.start_task(task)
 
             def update(fraction: float, message: str = "") -> None:
-                bar.update(task, completed=max(0.0, min(1.0, fraction)), message=message)
+                bar.update(task, completed=max(0.0, min(1.0, fraction)), message=safe_text(message).plain)
                 if fraction >= 1.0:
                     bar.stop_task(task)
 
@@ -91,25 +104,43 @@ def run_stage(
     stage: str, text: Optional[str], spec_path: Optional[Path], *, shot: Optional[str] = None,
     seed: Optional[int] = None, shots_dir: Path = Path("shots"), version: Optional[int] = None,
     force: Sequence[str] = (), quality: str = "previs", partial: dict | None = None, spec: Any = None, run=None,
-    rate_per_hour: float | None = None,
+    rate_per_hour: float | None = None, wait_s: float = 0.0, confirm_cost: bool = False,
 ) -> ShotRun:
-    """Run the shot graph up to ``stage`` in its run folder, with a bar per stage, and print what ran."""
+    """Run the shot graph up to ``stage`` in its run folder, with a bar per stage, and print what ran.
+
+    The shot's cost is checked first (:mod:`plano.budget`: refused with the estimate when it is far above the
+    machine's means, unless ``confirm_cost``); ``force`` also lets ``--version N`` hold another spec."""
     if quality not in QUALITIES:
         raise PlanoError(f"--quality {quality!r} is not known; expected one of {', '.join(QUALITIES)}")
     spec = spec if spec is not None else resolve_spec(text, spec_path, shot, seed)
+    from plano.budget import check_cost
     from plano.shot import shot_graph
 
+    check_cost(spec, quality, shots_dir if run is None else run.root, confirm_cost)
     names = shot_graph(spec, "X_Y_v001", quality).cut("spec", stage).names
-    with stage_progress(names) as factory:
-        result = run_shot(spec, shots_dir=shots_dir, quality=quality, version=version, spec_file=spec_path,
-                          force=force, progress=factory, rate_per_hour=rate_per_hour, until=stage, partial=partial,
-                          run=run)
+    def notify(message: str) -> None:
+        console.print(f"[yellow]note:[/] {esc(message)}")
+
+    from plano.core.lock import acquire, release
+    from plano.shot import open_run
+
+    # the version is claimed and locked before the bars start: "in use" or "made from another spec" is one line
+    if run is None:
+        run, lock = open_run(spec, shots_dir, version, spec_path, replace=bool(force), wait_s=wait_s)
+    else:
+        lock = acquire(run.root, wait_s)
+    try:
+        with stage_progress(names) as factory:
+            result = run_shot(spec, quality=quality, force=force, progress=factory, rate_per_hour=rate_per_hour,
+                              until=stage, partial=partial, run=run, notify=notify)
+    finally:
+        release(lock)
     summary(result)
     return result
 
 
 def summary(result: ShotRun) -> None:
-    console.print(f"[bold]{result.run.name}[/]  run folder: {result.run.root}")
+    console.print(f"[bold]{esc(result.run.name)}[/]  run folder: {esc(result.run.root)}")
     table = Table()
     table.add_column("stage")
     table.add_column("this run")

@@ -9,7 +9,7 @@ import typer
 
 from plano.cli import common
 from plano.comp import cli as comp_cli
-from plano.console import console
+from plano.console import console, esc
 
 
 def shot(
@@ -19,6 +19,8 @@ def shot(
     shots_dir: Path = common.SHOTS_DIR,
     version: Optional[int] = common.VERSION,
     force: list[str] = common.FORCE,
+    wait: float = common.WAIT,
+    confirm_cost: bool = common.CONFIRM_COST,
     shot_name: Optional[str] = common.SHOT,
     seed: Optional[int] = common.SEED,
     rate: Optional[float] = typer.Option(
@@ -45,18 +47,18 @@ def shot(
                                     track, look)
     comp_cli.signing_env(c2pa_cert, c2pa_key)
     result = common.run_stage("deliver", None, spec, spec=shot_spec, shots_dir=shots_dir, version=version,
-                              force=force, quality=quality, rate_per_hour=rate)
+                              force=force, quality=quality, rate_per_hour=rate, wait_s=wait, confirm_cost=confirm_cost)
     comp = result.results.get("comp")
     if comp is not None:
         info = comp.output.info
         for line in info.get("plate", {}).get("conform", []):
-            console.print(f"  plate: {line}")
+            console.print(f"  plate: {esc(line)}")
         for w in info.get("look", {}).get("ignored", []):
-            console.print(f"  [yellow]not used by the look:[/] {w}")
+            console.print(f"  [yellow]not used by the look:[/] {esc(w)}")
     for label, path in result.files.items():
-        console.print(f"  {label:<11} {path}")
+        console.print(f"  {label:<11} {esc(path)}")
     if "report" in result.files:
-        console.print(f"open [bold]{result.files['report']}[/] for the spec, frames, timings and cost.")
+        console.print(f"open [bold]{esc(result.files['report'])}[/] for the spec, frames, timings and cost.")
 
 
 def register(app: typer.Typer) -> None:

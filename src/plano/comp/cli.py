@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from plano.cli import common
-from plano.console import console
+from plano.console import console, esc
 from plano.errors import PlanoError
 
 PLATE = typer.Option(None, "--plate", help="The live-action plate to put the CG over: a movie (plate.mov, .mp4), an "
@@ -101,14 +101,15 @@ def comp(
                               quality=quality)
     out = result.results["comp"].output
     info = out.info
-    console.print(f"{len(out.frames)} comp frames in {result.run.path('comp')} "
+    console.print(f"{len(out.frames)} comp frames in {esc(result.run.path('comp'))} "
                   f"({'graded with the look' if out.graded else 'ungraded, over the plate; the look is comp/look.cc'})")
     for line in info.get("plate", {}).get("conform", []):
-        console.print(f"  plate: {line}")
+        console.print(f"  plate: {esc(line)}")
     lk = info.get("look", {})
-    console.print(f"  look: {lk.get('preset')} {'+ ' + ', '.join(lk['applied']) if lk.get('applied') else ''}")
+    applied = "+ " + ", ".join(lk["applied"]) if lk.get("applied") else ""
+    console.print(f"  look: {esc(lk.get('preset'))} {esc(applied)}")
     for w in lk.get("ignored", []):
-        console.print(f"  [yellow]not used by the look:[/] {w}")
+        console.print(f"  [yellow]not used by the look:[/] {esc(w)}")
 
 
 def looks_cmd() -> None:
@@ -131,7 +132,7 @@ def looks_cmd() -> None:
         table.add_row(name, p.description, " ".join(f"{v:.3f}" for v in c.slope), " ".join(f"{v:+.3f}" for v in c.offset),
                       f"{c.saturation:.2f}", f"{p.grain:.2f}")
     console.print(table)
-    console.print(f"preset files: {_looks_dir()}")
+    console.print(f"preset files: {esc(_looks_dir())}")
 
 
 def colorspaces() -> None:

@@ -9,11 +9,13 @@ Nothing here knows what the nodes make.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from plano.core.atomic import writes_inside
 from plano.core.cache import cache_key
 from plano.core.store import Store
 
@@ -157,13 +159,18 @@ def run_graph(
     progress: Callable[[str], Progress] | None = None,
     force: Sequence[str] = (),
     partial: Mapping[str, Mapping[str, Any]] | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> dict[str, Result]:
     """Run ``graph`` in ``store`` and return each node's result.
 
-    A node is reused when its record holds its key and its ``load`` gives an output; ``force`` names nodes
-    to run again from scratch (with everything that reads them). ``partial`` maps a node to options for a
-    partial run (e.g. some frames): it runs with them and writes no record, so a later full run completes it.
+    A node is reused when its record holds its key, every file it wrote is as written (size and SHA-256) and
+    its ``load`` gives an output. A damaged file is named through ``notify(message)``, removed, and the node
+    alone runs again with ``resume`` (keeping its intact outputs); the nodes after it are reused when their
+    own outputs are intact. ``force`` names nodes to run again from scratch (with everything that reads them).
+    ``partial`` maps a node to options for a partial run (e.g. some frames): it runs with them and writes no
+    record, so a later full run completes it. While a node runs, writes outside ``store.root`` are refused.
     """
+    notify = notify or (lambda message: None)
     partial = dict(partial or {})
     forced = set(graph.downstream(force)) if force else set()
     keys = graph.keys()
@@ -172,7 +179,7 @@ def run_graph(
         cb = progress(node.name) if progress else no_progress
         key = keys[node.name]
         if node.name not in forced and node.name not in partial:
-            reused = _reuse(node, store, key)
+            reused = _reuse(node, store, key, notify)
             if reused is not None:
                 cb(1.0, "reused")
                 results[node.name] = Result(node.name, key, reused[0], reused[1], True)
@@ -182,18 +189,30 @@ def run_graph(
         ctx = Context(node.name, Inputs(node.name, {i: results[i].output for i in node.inputs}), store, cb, resume,
                       partial.get(node.name, {}), history)
         t0 = time.perf_counter()
-        output = node.run(ctx)
+        with writes_inside(store.root):
+            output = node.run(ctx)
         seconds = time.perf_counter() - t0
         if node.name not in partial:
-            store.write_record(node.name, key, seconds, node.config)
+            store.write_record(node.name, key, seconds, node.config, node.writes)
         cb(1.0, "done")
         results[node.name] = Result(node.name, key, output, seconds, False)
     return results
 
 
-def _reuse(node: Node, store: Store, key: str) -> tuple[Any, float] | None:
+_NUMBERED = re.compile(r"\.(\d{4,})\.[A-Za-z0-9]+$")
+
+
+def _reuse(node: Node, store: Store, key: str, notify: Callable[[str], None]) -> tuple[Any, float] | None:
     record = store.record(node.name)
     if not record or record.get("key") != key:
+        return None
+    damaged = store.damaged(record)
+    if damaged:
+        for rel, why in damaged:
+            m = _NUMBERED.search(rel)
+            frame = f" (frame {int(m.group(1))})" if m else ""
+            notify(f"{node.name}: {rel}{frame} is damaged: {why}; {node.name} runs again to make it anew")
+            store.remove(rel)
         return None
     try:
         output = node.load(store)

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from plano.cli import common
-from plano.console import console
+from plano.console import console, esc
 from plano.errors import PlanoError
 
 
@@ -17,6 +17,7 @@ def deliver(
     rate: Optional[float] = typer.Option(
         None, "--rate", help="Machine price in $ per hour for the cost line (or PLANO_MACHINE_RATE_PER_HOUR)."
     ),
+    wait: float = common.WAIT,
 ) -> None:
     """Deliver a run folder again from its spec and passes: movies, contact sheet, report, provenance.
 
@@ -36,9 +37,9 @@ def deliver(
     record = run.record("render") or {}
     quality = (record.get("config") or {}).get("quality", "previs")
     result = common.run_stage("deliver", None, spec_path, spec=spec, run=run, force=["deliver"], quality=quality,
-                              rate_per_hour=rate)
+                              rate_per_hour=rate, wait_s=wait, confirm_cost=True)
     for label, path in result.files.items():
-        console.print(f"  {label:<11} {path}")
+        console.print(f"  {label:<11} {esc(path)}")
 
 
 def verify(
@@ -57,9 +58,9 @@ def verify(
 
     result = run_verify(file, trust)
     for line in result.lines:
-        console.print(f"  {line}")
+        console.print(f"  {esc(line)}")
     for f in result.failures:
-        console.print(f"  [red]failure:[/] {f}")
+        console.print(f"  [red]failure:[/] {esc(f)}")
     verdict = {"Trusted": "[green]valid, and signed by a trusted certificate[/]",
                "Valid": "[green]valid[/] (signature and hashes check; the certificate is not in a trust list)",
                "tampered": "[bold red]TAMPERED[/]: the file no longer matches its signed manifest",
@@ -67,7 +68,7 @@ def verify(
     if result.ok and any("TEST certificate" in line for line in result.lines):
         verdict = ("[green]valid[/] (signature and hashes check), signed with plano's local TEST certificate: trusted "
                    "only on this machine, not for publication")
-    console.print(f"{file}: {verdict}")
+    console.print(f"{esc(file)}: {verdict}")
     if not result.ok:
         raise typer.Exit(1)
 

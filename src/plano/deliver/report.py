@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from plano.core.atomic import atomic_write_text
+from plano.deliver.physics import physics_html
 
 AI_LABEL_NONE = "No generative AI was used to make these pixels: every frame was rendered from geometry and simulation."
 AI_LABEL_USED = "Contains AI-generated pixels (generate stage): see provenance.json for the models and seeds."
@@ -70,6 +71,8 @@ class ReportData:
     spec_hash: str = ""
     unused: tuple[str, ...] = ()
     """Spec fields that no stage uses yet (parsed and kept, but they change nothing in this version)."""
+    physics: dict[str, Any] | None = None
+    """The sim's collapse record (``info.json`` ``extra.collapse``): the report's physics section."""
     comp: dict = field(default_factory=dict)
     """The comp stage's ``info.json``: the plate and how it was conformed, the look, grain, colour match, track."""
 
@@ -208,6 +211,7 @@ def build_report_html(d: ReportData) -> str:
 <p>{fr.get('count', '?')} frames, {_e(fr.get('first'))}&ndash;{_e(fr.get('last'))}, {fr.get('width', '?')}&times;{fr.get('height', '?')} at {_e(fr.get('fps'))} fps. Display: {_e(d.color.get('view', ''))}, sRGB for stills, Rec.709 for movies.</p>
 <div class="stills">{stills}</div>
 {sheet}
+{physics_html(d.physics)}
 {_comp_block(d.comp)}
 <h2>Files</h2>
 <ul>{files}</ul>

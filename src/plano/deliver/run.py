@@ -290,7 +290,8 @@ def deliver_shot(
         report.ReportData(
             name=name, spec=spec, stills=stills, stages=stages, machine=info, cost=cost, engines=engines,
             color=col, label=label, files=files, frames=frame_info, spec_hash=spec_hash,
-            unused=tuple(unused_fields), comp=dict(comp.info) if comp is not None else {},
+            unused=tuple(unused_fields), physics=((sim_info or {}).get("extra") or {}).get("collapse"),
+            comp=dict(comp.info) if comp is not None else {},
         ),
     )
 

@@ -214,13 +214,16 @@ def write_sim_usd(cache, path: str | Path, every: int = 1) -> Path:
             prim.CreateAttribute("plano:materialId", Sdf.ValueTypeNames.Int).Set(int(ch.material_ids[c]))
             prim.CreateAttribute("plano:partIndex", Sdf.ValueTypeNames.Int).Set(int(ch.part_index[c]))
             prim.CreateAttribute("plano:massKg", Sdf.ValueTypeNames.Double).Set(float(ch.mass_kg[c]))
-            ops.append((mesh.AddTranslateOp(UsdGeom.XformOp.PrecisionDouble), mesh.AddOrientOp()))
+            # translate, orient, scale (a crushed member shrinks to nothing as it turns to rubble and dust)
+            ops.append((mesh.AddTranslateOp(UsdGeom.XformOp.PrecisionDouble), mesh.AddOrientOp(), mesh.AddScaleOp()))
         for n in frames:
             fr = cache.frame(n)
-            for c, (tr, orient) in enumerate(ops):
+            for c, (tr, orient, scale) in enumerate(ops):
                 p = fr.positions[c]
                 x, y, z, w = (float(a) for a in fr.rotations[c])
                 tr.Set(Gf.Vec3d(*map(float, p)), n)
                 orient.Set(Gf.Quatf(w, x, y, z), n)
+                k = 1.0 if fr.scales is None else float(fr.scales[c])
+                scale.Set(Gf.Vec3f(k, k, k), n)
         stage.GetRootLayer().Save()
     return Path(path)

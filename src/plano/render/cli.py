@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from plano.cli import common
-from plano.console import console
+from plano.console import console, esc
 from plano.errors import PlanoError
 
 
@@ -16,7 +16,9 @@ def parse_frames(text: str | None, first: int, last: int) -> list[int] | None:
     """``"1001-1010"``, ``"1001,1005,1010"`` or ``"1001"`` -> frame numbers (``None``: every frame)."""
     if not text:
         return None
-    frames: list[int] = []
+    if len(text) > 1000:
+        raise PlanoError(f"--frames is {len(text)} characters long; give ranges such as 1001-1010,1050-1060")
+    frames: set[int] = set()
     for piece in text.split(","):
         piece = piece.strip()
         try:
@@ -27,8 +29,8 @@ def parse_frames(text: str | None, first: int, last: int) -> list[int] | None:
             raise PlanoError(f"--frames {piece!r} runs backwards; write the first frame first, e.g. {b}-{a}")
         if a < first or b > last:
             raise PlanoError(f"--frames {text!r} goes outside the shot ({first}..{last}); choose frames inside it")
-        frames.extend(range(a, b + 1))
-    return sorted(set(frames))
+        frames.update(range(a, b + 1))  # inside the shot (checked above): at most its frame count
+    return sorted(frames)
 
 
 def render(
@@ -43,6 +45,8 @@ def render(
     shots_dir: Path = common.SHOTS_DIR,
     version: Optional[int] = common.VERSION,
     force: list[str] = common.FORCE,
+    wait: float = common.WAIT,
+    confirm_cost: bool = common.CONFIRM_COST,
 ) -> None:
     """Render a shot to multi-layer EXR passes in its run folder, one file per frame from 1001.
 
@@ -55,7 +59,7 @@ def render(
     wanted = parse_frames(frames, fr.start, fr.stop - 1)
     partial = {"render": {"frames": wanted}} if wanted is not None else None
     result = common.run_stage("render", None, spec, spec=shot_spec, shots_dir=shots_dir, version=version,
-                              force=force, quality=quality, partial=partial)
+                              force=force, quality=quality, partial=partial, wait_s=wait, confirm_cost=confirm_cost)
     paths = result.results["render"].output
     if wanted is not None:
         paths = [p for p in paths if p.exists()]
@@ -64,8 +68,8 @@ def render(
         from plano.io.exr import read_passes
 
         save_png(read_passes(paths[0]).beauty, png)
-        console.print(f"preview: {png}")
-    console.print(f"{len(paths)} frames in {result.run.path('passes')}")
+        console.print(f"preview: {esc(png)}")
+    console.print(f"{len(paths)} frames in {esc(result.run.path('passes'))}")
 
 
 def register(app: typer.Typer) -> None:

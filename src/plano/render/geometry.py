@@ -151,9 +151,10 @@ def material_table(scene: Scene) -> tuple[np.ndarray, int]:
     return rows, max_id
 
 
-def quat_to_matrices(positions: np.ndarray, quats_xyzw: np.ndarray) -> np.ndarray:
-    """(C, 3) positions and (C, 4) quaternions (x, y, z, w) -> (C, 4, 4) float32 model matrices, column-major
-    when read by OpenGL (the array is the transpose, ready to upload)."""
+def quat_to_matrices(positions: np.ndarray, quats_xyzw: np.ndarray, scales: np.ndarray | None = None) -> np.ndarray:
+    """(C, 3) positions, (C, 4) quaternions (x, y, z, w) and optional (C,) uniform scales about each chunk's
+    centre -> (C, 4, 4) float32 model matrices, column-major when read by OpenGL (the array is the transpose,
+    ready to upload)."""
     q = np.asarray(quats_xyzw, np.float64)
     q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
     x, y, z, w = q.T
@@ -167,6 +168,8 @@ def quat_to_matrices(positions: np.ndarray, quats_xyzw: np.ndarray) -> np.ndarra
     m[:, 2, 0] = 2 * (x * z - y * w)
     m[:, 2, 1] = 2 * (y * z + x * w)
     m[:, 2, 2] = 1 - 2 * (x * x + y * y)
+    if scales is not None:
+        m[:, :3, :3] *= np.asarray(scales, np.float64)[:, None, None]
     m[:, :3, 3] = positions
     m[:, 3, 3] = 1.0
     return np.ascontiguousarray(m.transpose(0, 2, 1), np.float32)

@@ -145,6 +145,9 @@ class FrameInput:
     particles: Particles | None = None
     dust: DustGrid | None = None
     time_s: float = 0.0
+    chunk_scales: np.ndarray | None = None
+    """(C,) how big each chunk is drawn (a crushed member shrinks to nothing); None: all 1."""
+    other_scales: np.ndarray | None = None
 
 
 class Renderer:
@@ -360,8 +363,8 @@ class Renderer:
                     f"the sim frame has {got} chunk {name} but the sim has {n} chunks; the cache is inconsistent "
                     "(a frame from another run?): delete the sim folder and run the sim again"
                 )
-        self.xf_cur.write(geo.quat_to_matrices(fi.chunk_positions, fi.chunk_rotations).tobytes())
-        self.xf_other.write(geo.quat_to_matrices(fi.other_positions, fi.other_rotations).tobytes())
+        self.xf_cur.write(geo.quat_to_matrices(fi.chunk_positions, fi.chunk_rotations, fi.chunk_scales).tobytes())
+        self.xf_other.write(geo.quat_to_matrices(fi.other_positions, fi.other_rotations, fi.other_scales).tobytes())
 
     def _tick(self, name: str) -> None:
         """With ``profile`` on: wall seconds per pass in ``timings``, CPU seconds (all threads) in ``cpu``."""

@@ -36,8 +36,12 @@ def make(spec: Any, run_name: str, quality: str = "previs") -> Node:
         return [Path(p) for p in out]
 
     def load(store: Store) -> list[Path] | None:
+        """The frames, when every one is there with a header of every pass (the graph has checked every byte
+        against the record's checksums before it calls this)."""
+        from plano.io.exr import is_complete
+
         ps = paths(store)
-        return ps if all(p.is_file() for p in ps) else None
+        return ps if all(is_complete(p) for p in ps) else None
 
     config = {"plano": __version__, "spec": view.data(), "quality": quality, "name": run_name}
     return Node("render", run, load, config=config, inputs=("scene", "sim"), writes=(FOLDER,))

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from plano.errors import PlanoError
-from plano.io.exr import is_complete, write_passes
+from plano.io.exr import is_complete, verify, write_passes
 from plano.render.gl_renderer import FrameInput, Renderer
 from plano.render.quality import RenderSettings, render_settings, settings_key
 from plano.scene.model import Scene
@@ -75,13 +75,13 @@ def _frame_input(scene: Scene, frames: _SimFrames | None, frame: int) -> FrameIn
     other_frame = int(rig.frames[oi])
     if other_frame in frames.available and other_frame != frame:
         of = frames.get(other_frame)
-        opos, orot = of.positions, of.rotations
+        opos, orot, oscale = of.positions, of.rotations, of.scales
     else:  # extrapolate with the velocities
         dt = (oi - i) / rig.fps if oi != i else 1.0 / rig.fps
-        opos, orot = sf.positions + sf.velocities * dt, sf.rotations
+        opos, orot, oscale = sf.positions + sf.velocities * dt, sf.rotations, sf.scales
     return FrameInput(index=i, chunk_positions=np.asarray(sf.positions), chunk_rotations=np.asarray(sf.rotations),
                       other_positions=np.asarray(opos), other_rotations=np.asarray(orot), other_index=oi,
-                      particles=sf.particles, dust=sf.dust, time_s=t)
+                      particles=sf.particles, dust=sf.dust, time_s=t, chunk_scales=sf.scales, other_scales=oscale)
 
 
 def _check_sim(scene: Scene, sim) -> None:
@@ -126,6 +126,18 @@ def write_frame(path: str | Path, raw: dict[str, np.ndarray], compression: str =
     return write_passes(path, to_passes(raw, str(path)), attributes, compression)
 
 
+def _finished(path: Path, key: str) -> bool:
+    """A frame already there from a stopped run counts only when its header says these settings and every pixel
+    reads back (a truncated or changed file is rendered again)."""
+    if not is_complete(path, key):
+        return False
+    try:
+        verify(path)
+    except PlanoError:
+        return False
+    return True
+
+
 def frame_path(out_dir: str | Path, name: str, frame: int) -> Path:
     return Path(out_dir) / frame_file(name, frame)
 
@@ -149,7 +161,7 @@ def render_shot(scene: Scene, sim, spec, out_dir: str | Path, name: str, quality
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [frame_path(out_dir, name, f) for f in wanted]
     key = settings_key(settings)
-    todo = [(f, p) for f, p in zip(wanted, paths) if not is_complete(p, key)]
+    todo = [(f, p) for f, p in zip(wanted, paths) if not _finished(p, key)]
     if not todo:
         progress(1.0, f"{len(paths)} frames already rendered")
         return paths

@@ -73,6 +73,15 @@ def _yaw_matrix(yaw: float) -> np.ndarray:
     return np.array([[np.cos(yaw), -np.sin(yaw), 0.0], [np.sin(yaw), np.cos(yaw), 0.0], [0.0, 0.0, 1.0]])
 
 
+def _inside_hero(part, hero_bounds: np.ndarray, pad_m: float = 0.5) -> bool:
+    """A lamp or tree of the street that stands inside the building's footprint (a narrow pavement) is
+    dropped: it would stand through the building, and hold up its falling floors."""
+    if part.group != "street_furniture":
+        return False
+    lo, hi = part.bounds
+    return bool((lo[:2] < hero_bounds[1, :2] + pad_m).all() and (hi[:2] > hero_bounds[0, :2] - pad_m).all())
+
+
 def build_set(spec: ShotSpec) -> SceneSet:
     """The set of a shot: hero building, street and context, materials, sun and sky, turned to the light, with
     the bearing the camera will look from (``info["view_dir"]``) and no camera (``camera`` is ``None``).
@@ -102,6 +111,7 @@ def build_set(spec: ShotSpec) -> SceneSet:
     view_from = np.cos(swing) * front + np.sin(swing) * side
     local_bounds = _bounds(hero_local)
     street_local, street_facts = build_street(local_bounds, style, subj.era, R.T @ view_from, spec.seed)
+    street_local = [p for p in street_local if not _inside_hero(p, local_bounds)]
     street = _rotate(street_local, R)
     sky = make_sky(sun, light.weather, tuple(light.mood), rng_for(spec.seed, "sky"), sun_facts["solar_elevation_deg"])
     parts = tuple(hero + street)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from plano.cli import common
+from plano.console import esc
 
 console = Console()
 
@@ -62,20 +63,22 @@ def scene_cmd(
     shots_dir: Path = common.SHOTS_DIR,
     version: Optional[int] = common.VERSION,
     force: list[str] = common.FORCE,
+    wait: float = common.WAIT,
+    confirm_cost: bool = common.CONFIRM_COST,
 ) -> None:
     """Build the world of a shot: the building (style, storeys, real structural parts), the street and its
     neighbours, the camera framed as described, and the sun for the place, date and hour. Writes spec.yaml,
     scene.usda (opens in Blender, usdview, Houdini...) into the shot's run folder and prints what was built."""
     result = common.run_stage("scene", text, spec, shot=shot, seed=seed, shots_dir=shots_dir, version=version,
-                              force=force)
+                              force=force, wait_s=wait, confirm_cost=confirm_cost)
     scene = result.results["scene"].output
     console.print(summary_table(scene))
-    console.print(f"scene: {result.run.path('scene.usda')}")
+    console.print(f"scene: {esc(result.run.path('scene.usda'))}")
     if preview is not None:
         from plano.scene.preview import render_preview
 
         render_preview(scene, preview, frame=frame)
-        console.print(f"wrote {preview}")
+        console.print(f"wrote {esc(preview)}")
 
 
 def register(app: typer.Typer) -> None:

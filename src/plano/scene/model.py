@@ -42,6 +42,13 @@ class Material:
     """Procedural detail the renderer draws: ``board_formed``, ``concrete``, ``brick``, ``panel``, ``mullion``,
     ``stone``, ``asphalt``, ``paving``, ``glass``, ``none``."""
     texture_scale_m: float = 1.0
+    compressive_strength_pa: float = 0.0
+    """Crushing strength of the material in a load-bearing member (Pa): a column or wall whose load exceeds it
+    times its section crushes. 0: twelve times ``tensile_strength_pa`` (concrete's usual ratio)."""
+
+    @property
+    def crushing_strength_pa(self) -> float:
+        return self.compressive_strength_pa if self.compressive_strength_pa > 0 else 12.0 * self.tensile_strength_pa
 
 
 @dataclass(frozen=True)

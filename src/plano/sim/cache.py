@@ -11,6 +11,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,7 @@ class SimCacheWriter:
             frame=np.int64(f.frame), positions=np.asarray(f.positions, np.float64),
             rotations=np.asarray(f.rotations, np.float32), velocities=np.asarray(f.velocities, np.float32),
             bonds_broken=np.int64(f.bonds_broken),
+            **({} if f.scales is None else {"scales": np.asarray(f.scales, np.float32)}),
             p_positions=np.asarray(p.positions, np.float32), p_velocities=np.asarray(p.velocities, np.float16),
             p_sizes_m=np.asarray(p.sizes_m, np.float16), p_ages_s=np.asarray(p.ages_s, np.float16),
             p_kinds=np.asarray(p.kinds, np.uint8), p_ids=np.asarray(p.ids, np.int64),
@@ -91,18 +93,32 @@ class SimCache:
             raise PlanoError(
                 f"no complete simulation cache in {self.dir} (no info.json); run `plano sim` to write one"
             )
-        d = json.loads(info.read_text())
+        try:
+            d = json.loads(info.read_text(encoding="utf-8"))
+            if not isinstance(d, dict):
+                raise ValueError("not a JSON object")
+        except (ValueError, UnicodeDecodeError) as err:
+            raise PlanoError(f"the sim cache's {info} is damaged ({err}); run the shot again to re-simulate "
+                             "(`plano sim`)") from None
         self.document: dict = json.loads(json.dumps(d))
         """``info.json`` as written: what the report and provenance show of the sim."""
         self.extra: dict = d.pop("extra", {})
-        self.info = SimInfo(**d)
+        try:
+            self.info = SimInfo(**d)
+        except TypeError as err:
+            raise PlanoError(f"the sim cache's {info} does not describe a cache ({err}); run the shot again to "
+                             "re-simulate (`plano sim`)") from None
         self._chunks: Chunks | None = None
 
     @property
     def chunks(self) -> Chunks:
         if self._chunks is None:
-            with np.load(self.dir / "chunks.npz") as z:
-                self._chunks = Chunks(**{f: z[f] for f in _CHUNK_FIELDS})
+            path = self.dir / "chunks.npz"
+            try:
+                with np.load(path) as z:
+                    self._chunks = Chunks(**{f: z[f] for f in _CHUNK_FIELDS})
+            except _DAMAGE as err:
+                raise damaged_file(path, err) from None
         return self._chunks
 
     @property
@@ -116,7 +132,26 @@ class SimCache:
         return read_frame(path)
 
 
+_DAMAGE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error)
+"""What numpy and zipfile raise for a truncated or changed .npz."""
+
+
+def damaged_file(path: Path, err: BaseException, frame: int | None = None) -> PlanoError:
+    what = f"sim frame {frame} ({path})" if frame is not None else f"sim file {path}"
+    return PlanoError(f"{what} is damaged or truncated ({type(err).__name__}: {err}); run the same command again: "
+                      "the sim stage finds it by its checksum and simulates again")
+
+
 def read_frame(path: Path) -> SimFrame:
+    """One frame of the cache; a damaged file is a PlanoError naming it and its frame."""
+    m = re.search(r"\.(\d+)\.npz$", str(path))
+    try:
+        return _read_frame(path)
+    except _DAMAGE as err:
+        raise damaged_file(Path(path), err, int(m.group(1)) if m else None) from None
+
+
+def _read_frame(path: Path) -> SimFrame:
     with np.load(path) as z:
         dust = None
         if "dust_density" in z:
@@ -128,7 +163,7 @@ def read_frame(path: Path) -> SimFrame:
         parts = Particles(z["p_positions"], f32("p_velocities"), f32("p_sizes_m"), f32("p_ages_s"), z["p_kinds"],
                           z["p_ids"])
         return SimFrame(int(z["frame"]), z["positions"], z["rotations"], z["velocities"], parts, dust,
-                        int(z["bonds_broken"]))
+                        int(z["bonds_broken"]), z["scales"] if "scales" in z else None)
 
 
 def complete_frames(out_dir: str | Path) -> list[int]:

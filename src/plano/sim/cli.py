@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from plano.cli import common
-from plano.console import console, progress_bar
+from plano.console import console, esc, progress_bar
 
 
 def sim(
@@ -22,6 +22,8 @@ def sim(
     shots_dir: Path = common.SHOTS_DIR,
     version: Optional[int] = common.VERSION,
     force: list[str] = common.FORCE,
+    wait: float = common.WAIT,
+    confirm_cost: bool = common.CONFIRM_COST,
 ) -> None:
     """Fracture the building, glue it, bring it down as the spec's action says, and cache every frame.
 
@@ -31,7 +33,7 @@ def sim(
     """
     t0 = time.perf_counter()
     result = common.run_stage("sim", text, spec, shot=shot, seed=seed, shots_dir=shots_dir, version=version,
-                              force=force)
+                              force=force, wait_s=wait, confirm_cost=confirm_cost)
     cache = result.results["sim"].output
     console.print(summary_table(cache, time.perf_counter() - t0))
     if preview is not None:
@@ -42,7 +44,7 @@ def sim(
             progress(0.0, "framing the camera")
             scene = run_shot(result.results["spec"].output, run=result.run, until="scene")
             write_preview(scene.results["scene"].output, cache, preview, progress=progress)
-        console.print(f"quick look: {preview}")
+        console.print(f"quick look: {esc(preview)}")
 
 
 def summary_table(cache, wall_s: float) -> Table:

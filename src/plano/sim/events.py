@@ -10,15 +10,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-BREAK, IMPACT, GROUND_IMPACT, WINDOW_BREAK = 0, 1, 2, 3
+BREAK, IMPACT, GROUND_IMPACT, WINDOW_BREAK, CRUSH = 0, 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
 class Events:
     """E events. ``times_s`` (E,) from the first frame; ``positions`` (E, 3) m; ``velocities`` (E, 3) m/s
     of the material involved; ``strength`` (E,) how violent (impulse in N*s for impacts, broken bond area in m^2
-    times strength in Pa times 1 s for breaks; compare within a kind); ``kinds`` (E,) uint8 (BREAK, IMPACT,
-    GROUND_IMPACT, WINDOW_BREAK); ``material_ids`` (E,) int32 (Material.id)."""
+    times strength in Pa times 1 s for breaks, the crushed member's mass in kg for crushes; compare within a
+    kind); ``kinds`` (E,) uint8 (BREAK, IMPACT, GROUND_IMPACT, WINDOW_BREAK, CRUSH: a load-bearing member
+    crushed into rubble and dust); ``material_ids`` (E,) int32 (Material.id)."""
 
     times_s: np.ndarray
     positions: np.ndarray

@@ -142,6 +142,16 @@ def static_demand(glue: Glue, mass_kg: np.ndarray, positions: np.ndarray, extra_
     """(B,) equivalent tensile force on each intact bond from the weight (plus ``extra_n`` (C,) downward
     contact loads, N) that flows through it to the anchors (and ``supports`` (C,) bool: chunks resting on
     something); 0 for bonds of clusters with neither."""
+    return _load_flow(glue, mass_kg, positions, extra_n, supports)[0]
+
+
+def through_load(glue: Glue, mass_kg: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """(C,) the weight each chunk carries down to the anchors, N: its own and all that rests on it through the
+    bond graph (a ground-floor column carries its share of every storey above)."""
+    return _load_flow(glue, mass_kg, positions, None, None)[1]
+
+
+def _load_flow(glue, mass_kg, positions, extra_n, supports) -> tuple[np.ndarray, np.ndarray]:
     C = glue.n_chunks
     ok = np.flatnonzero(glue.intact)
     p = glue.pairs[ok]
@@ -157,7 +167,7 @@ def static_demand(glue: Glue, mass_kg: np.ndarray, positions: np.ndarray, extra_
     dist = dijkstra(g, directed=False, indices=root)[:C]
     demand = np.zeros(glue.count)
     if not np.isfinite(dist).any():
-        return demand
+        return demand, np.zeros(C)
     di, dj = dist[p[:, 0]], dist[p[:, 1]]
     down = np.isfinite(di) & np.isfinite(dj) & (di != dj)
     src = np.where(di > dj, p[:, 0], p[:, 1])[down]
@@ -187,7 +197,7 @@ def static_demand(glue: Glue, mass_kg: np.ndarray, positions: np.ndarray, extra_
     axial = np.where(vertical, flow / COMPRESSION_FACTOR, flow)
     bending = np.where(vertical, 0.0, 6.0 * flow * lever / glue.depth_m[bidx])
     demand[bidx] = axial + bending
-    return demand
+    return demand, load
 
 
 def contact_demand(glue: Glue, chunk: np.ndarray, force_n: np.ndarray, carry: float = 0.6) -> np.ndarray:

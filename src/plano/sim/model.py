@@ -94,6 +94,9 @@ class SimFrame:
     dust: DustGrid | None
     bonds_broken: int
     """Bonds broken so far (cumulative)."""
+    scales: np.ndarray | None = None
+    """(C,) float32 how big each chunk is drawn (1; a crushed member shrinks to 0 as it turns into rubble and
+    dust); None: all 1."""
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,10 @@ class Previewer:
         ch = self.cache.chunks
         f = self.cache.frame(frame)
         R = quat_to_matrix(f.rotations.astype(np.float64))
-        wv = np.einsum("nij,nj->ni", R[self.vert_chunk], ch.vertices.astype(np.float64)) + f.positions[self.vert_chunk]
+        local = ch.vertices.astype(np.float64)
+        if f.scales is not None:  # crushed members shrink to nothing
+            local = local * f.scales.astype(np.float64)[self.vert_chunk, None]
+        wv = np.einsum("nij,nj->ni", R[self.vert_chunk], local) + f.positions[self.vert_chunk]
         v, n = _tris(wv, self.face_idx)
         c = np.repeat(self.chunk_col[self.face_chunk], 3, axis=0)
         sp, sn, sc = self.static

@@ -15,16 +15,20 @@ from plano.scene.model import Scene, SceneSet
 from plano.sim.cache import SimCache, SimCacheWriter, empty_particles
 from plano.sim.engines import get_engine
 from plano.sim.events import Events
+from plano.sim.crush import DUST_SHARE, build_crushing
 from plano.sim.fracture import fracture_scene
 from plano.sim.glue import build_glue
+from plano.sim.measure import measure_collapse
 from plano.sim.model import Particles, SimFrame, SimInfo
-from plano.sim.scenarios import plan_scenario
+from plano.sim.scenarios import plan_scenario, start_floor
 from plano.sim.solver import RigidSim
 from plano.spec.model import ShotSpec
 
 SUBSTEPS = 4
 """Engine steps per frame (4 at 24 fps: a 1/96 s step)."""
 TARGET_CHUNKS = 3500
+KEPT_STRENGTH = 100.0
+"""Bond strength factor of what the spec leaves standing (a stair core built to survive)."""
 ENGINE = "rapier"
 
 
@@ -50,11 +54,13 @@ def run_sim(
     effects="spec",
     engine: str = ENGINE,
     target_chunks: int = TARGET_CHUNKS,
+    crush: bool = True,
 ) -> SimCache:
     """Simulate ``spec.action`` on ``scene`` and write the cache to ``<out_dir>/sim``; returns its reader.
 
     ``effects``: ``"spec"`` (the effects the spec asks for, from plano.sim.effects, required when asked for),
-    ``None`` (rigid bodies only: for tests), or a class with the EffectsSim interface. ``scene`` is a set
+    ``None`` (rigid bodies only: for tests), or a class with the EffectsSim interface. ``crush``: members
+    crush under what falls on them (``plano.sim.crush``); False: bonds only (the old model, for comparison). ``scene`` is a set
     (``plano.scene.build.build_set``); given a scene with a camera, only its set is simulated: the sim
     collides with nothing the camera brings. It always simulates: whether to reuse a cache is the shot
     graph's decision. A killed run re-simulates from the start (the engine's state between frames is not
@@ -72,10 +78,14 @@ def run_sim(
     t_fracture = time.perf_counter() - t_start
     progress(0.02, f"glue {fr.chunks.count} chunks")
     glue = build_glue(fr, scene)
+    if scen.keep_parts:  # what the spec leaves standing holds together whatever hits it
+        kept = np.isin(fr.chunks.part_index, scen.keep_parts)
+        glue.capacity_n[kept[glue.pairs[:, 0]] & kept[glue.pairs[:, 1]]] *= KEPT_STRENGTH
     glass_ids = {m.id for m in scene.materials.values() if m.transmission > 0.5}
     eng = get_engine(engine, 1.0 / (fps * SUBSTEPS))
+    crushing = build_crushing(scene, fr, glue, scen.energy_share, scen.keep_parts)
     sim = RigidSim(scene, fr, glue, eng, fps, SUBSTEPS, glass_ids, seed, seam_loads=scen.seam_loads,
-                   hinge=(scen.hinge_until_s, scen.hinge_deg))
+                   hinge=(scen.hinge_until_s, scen.hinge_deg), crushing=crushing if crush else None)
     fx = fx_cls(scene, spec, seed, fps) if fx_cls is not None else None
     writer = SimCacheWriter(out_dir)
     writer.write_chunks(fr.chunks)
@@ -96,12 +106,56 @@ def run_sim(
     seconds = time.perf_counter() - t_start
     info = SimInfo(fps=fps, frame_start=frames[0], frame_count=len(frames), engine=engine, seed=seed,
                    bonds_total=glue.count, seconds=seconds)
-    writer.write_info(info, dict(
+    crushed = np.flatnonzero(crushing.crushed)
+    crushed_kg = float(fr.chunks.mass_kg[crushed].sum())
+    extra = dict(
         scenario=scen.kind, chunks=fr.chunks.count, bonds_broken=broken, particles=particles,
+        crushed_chunks=crushed.tolist(), crushed_kg=crushed_kg, crush_dust_kg=DUST_SHARE * crushed_kg,
         timings_s=dict(fracture=t_fracture, rigid=t_rigid, effects=t_fx, total=seconds),
         effects=[] if fx is None else list(spec.effects),
-    ))
+    )
+    writer.write_info(info, extra)
+    progress(1.0, "measuring the collapse")
+    extra["collapse"] = collapse_record(SimCache(out_dir), scene, spec, scen)
+    writer.write_info(info, extra)
     return SimCache(out_dir)
+
+
+def collapse_record(cache: SimCache, scene: SceneSet, spec: ShotSpec, scen) -> dict:
+    """What the spec asked of the collapse and what the sim made of it, for the report."""
+    m = measure_collapse(cache)
+    first, last = cache.frame(cache.frames[0]), cache.frame(cache.frames[-1])
+    mass = cache.chunks.mass_kg
+    shift = (mass[:, None] * (last.positions - first.positions)).sum(0)[:2] / mass.sum()
+    kept = np.isin(cache.chunks.part_index, scen.keep_parts)
+    kept_up = (float(mass[kept & (np.linalg.norm(last.positions - first.positions, axis=1) < 0.5)].sum())
+               / max(float(mass[kept].sum()), 1e-9)) if kept.any() else None
+    a = spec.action
+    below = None
+    if scen.kind == "partial_collapse" and a.region == "top_floors":
+        floor = start_floor(scene, spec, scen.kind)
+        floors = np.array([p.floor for p in scene.parts])[cache.chunks.part_index]
+        low = (floors >= 0) & (floors < floor)
+        still = np.linalg.norm(last.positions - first.positions, axis=1) < 0.5
+        below = float(mass[low & still].sum()) / max(float(mass[low].sum()), 1e-9) if low.any() else None
+    a = spec.action
+    return dict(below_start_standing=below,
+        asked=dict(kind=a.kind, region=a.region, start_s=a.start_s, start_floor=a.start_floor, speed=a.speed,
+                   direction=a.direction, stage_delay_s=a.stage_delay_s, leaves_standing=list(a.leaves_standing)),
+        scenario=scen.kind, energy_share=scen.energy_share, measure=m.as_dict(),
+        fell_toward=_bearing_words(scene, shift), com_shift_m=float(np.linalg.norm(shift)), kept_standing=kept_up,
+    )
+
+
+def _bearing_words(scene: SceneSet, shift_xy: np.ndarray) -> str:
+    """A horizontal shift as the picture's words (toward the camera, away from it, left, right)."""
+    if np.linalg.norm(shift_xy) < 0.5:
+        return "straight down"
+    view = np.asarray(scene.view_dir, float)[:2]
+    view /= max(np.linalg.norm(view), 1e-9)
+    right = np.array([view[1], -view[0]])
+    words = {"away_from_camera": view, "toward_camera": -view, "right": right, "left": -right}
+    return max(words, key=lambda k: float(np.dot(words[k], shift_xy)))
 
 
 def _frame(i, frame, fps, charges, sim, fx, glue, writer, pool, pending, broken, particles, t_rigid, t_fx):
@@ -127,7 +181,8 @@ def _frame(i, frame, fps, charges, sim, fx, glue, writer, pool, pending, broken,
     if dust is not None:
         dust = dataclasses.replace(dust, **{f.name: np.array(getattr(dust, f.name)) for f in dataclasses.fields(dust)
                                             if isinstance(getattr(dust, f.name), np.ndarray)})
-    sf = SimFrame(frame, pos, sim.q.astype(np.float32), vel.astype(np.float32), parts, dust, glue.broken)
+    scales = sim.crushing.scales(t_s) if sim.crushing is not None else None
+    sf = SimFrame(frame, pos, sim.q.astype(np.float32), vel.astype(np.float32), parts, dust, glue.broken, scales)
     while len(pending) >= 2:  # bounded: at most two frames wait to be written
         pending.pop(0).result()
     pending.append(pool.submit(writer.write_frame, sf))

@@ -16,11 +16,13 @@ follows (the upper floors falling, slabs pancaking, the building tipping over) c
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from plano.scene.model import Scene
+from plano.sim.crush import ENERGY_SHARE
 from plano.spec.model import ShotSpec
 
 SUPPORT_GROUPS = ("column", "core", "wall", "stair", "facade", "window", "foundation", "beam")
@@ -42,6 +44,9 @@ class Charge:
     """((x0, y0), (x1, y1)): also tear what stands over this plan area (above ``tear_z_m``) from the rest of
     the building: the bonds across its edges break, so it comes down while the rest stands."""
     tear_z_m: float = 0.0
+    cut_parts: tuple[int, ...] = ()
+    """Also break every bond between these parts and the rest (what the spec leaves standing lets go of the
+    floors around it)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,12 @@ class Scenario:
     """Topple: until ``hinge_until_s``, or until the building has tilted ``hinge_deg``, its base acts as a
     hinge (what it pivots on bends rather than crushes: contacts load no bonds and a free cluster is not yet
     loaded by its own weight); after that it breaks up as it falls and hits the ground."""
+    energy_share: float = ENERGY_SHARE
+    """How tough the members are when they crush (``plano.sim.crush``): the spec's speed."""
+    keep_parts: tuple[int, ...] = ()
+    """Parts that never crush or break (what the spec leaves standing)."""
+    direction: str | None = None
+    """Where the building falls, as the spec asked (``toward_camera``, ``away``, ``left``, ``right``)."""
 
 
 def _floor_z(scene: Scene, floor: int) -> float:
@@ -75,8 +86,71 @@ def _supports(scene: Scene, floors: set[int], where=None, groups=SUPPORT_GROUPS)
     return tuple(out)
 
 
+SPEED_ENERGY_SHARE = {"slow": 0.05, "natural": ENERGY_SHARE, "fast": 0.002}
+"""The spec's ``action.speed`` as the energy the crushing members absorb (``plano.sim.crush``)."""
+IMPLOSION_DELAY_S = 0.15
+WEDGE_SHARE = 0.7
+"""A topple's felling cut reaches this share of the storeys at its outer edge: deep enough that the cut does not
+close (and stop the fall) before the building is past 60 degrees."""
+HINGE_S, HINGE_DEG = 5.0, 70.0
+"""A topple pivots on what is left of its base as one block until it has tilted HINGE_DEG (or for HINGE_S):
+a building felled like a tree comes down whole and breaks up when it hits the ground."""
+
+
+def kept_parts(scene: Scene, spec: ShotSpec, start_floor: int | None) -> tuple[int, ...]:
+    """Indices of the parts the spec's ``action.leaves_standing`` keeps up (a collapse of the top floors keeps
+    the floors below it: that is what makes it partial)."""
+    keep = set(spec.action.leaves_standing)
+    if spec.action.kind == "partial_collapse" and spec.action.region == "top_floors":
+        keep.add("lower_floors")
+    out = []
+    for i, p in enumerate(scene.parts):
+        if not p.dynamic:
+            continue
+        if p.group in keep or ("lower_floors" in keep and start_floor is not None and 0 <= p.floor < start_floor):
+            out.append(i)
+    return tuple(out)
+
+
+def fall_vector(scene: Scene, direction: str | None) -> np.ndarray | None:
+    """The spec's fall direction as a horizontal unit vector in the set (from the camera's bearing)."""
+    if direction is None:
+        return None
+    view = np.asarray(scene.as_set().view_dir, float)[:2]
+    view = view / max(np.linalg.norm(view), 1e-9)
+    right = np.array([view[1], -view[0]])
+    return {"toward_camera": -view, "away_from_camera": view, "left": -right, "right": right}[direction]
+
+
 def plan_scenario(scene: Scene, spec: ShotSpec) -> Scenario:
-    """The scenario for ``spec.action`` in ``scene``."""
+    """The scenario for ``spec.action`` in ``scene``, with the spec's art direction (speed, direction, stage
+    delay, what stays standing)."""
+    scen = _plan(scene, spec)
+    a = spec.action
+    floor = start_floor(scene, spec, scen.kind)
+    keep = kept_parts(scene, spec, floor)
+    charges = scen.charges
+    if keep and charges:
+        first = charges[0]
+        charges = (dataclasses.replace(first, parts=tuple(i for i in first.parts if i not in set(keep)),
+                                       cut_parts=keep),) + tuple(charges[1:])
+    return dataclasses.replace(scen, charges=charges, energy_share=SPEED_ENERGY_SHARE[a.speed], keep_parts=keep,
+                               direction=a.direction)
+
+
+def start_floor(scene: Scene, spec: ShotSpec, kind: str) -> int | None:
+    n = max(scene.storeys, 1)
+    a = spec.action
+    if a.start_floor is not None:
+        return min(a.start_floor, n - 1)
+    if kind == "partial_collapse" and a.region == "top_floors":
+        return max(1, n - max(2, n // 4))
+    if kind == "collapse":
+        return min(max(1, round(0.3 * n)), n - 1)
+    return 0
+
+
+def _plan(scene: Scene, spec: ShotSpec) -> Scenario:
     a = spec.action
     t0 = a.start_s
     n = max(scene.storeys, 1)
@@ -110,36 +184,44 @@ def plan_scenario(scene: Scene, spec: ShotSpec) -> Scenario:
         # a felling cut, as in a toppling demolition: a wedge of supports is blown out on one side, deepest
         # at the outer edge (half the storeys, slabs included) and none on the far side, which acts as the hinge
         # it falls across the picture: along the horizontal axis most square to the camera's view
-        view = scene.as_set().view_dir  # the camera's bearing, from the set (never the camera itself)
-        k = int(np.argmin(np.abs(view[:2])))
+        # by default it falls across the picture: along the horizontal axis most square to the camera's view
+        fall = fall_vector(scene, a.direction)
+        if fall is None:
+            view = scene.as_set().view_dir  # the camera's bearing, from the set (never the camera itself)
+            k, side = int(np.argmin(np.abs(view[:2]))), -1.0
+        else:
+            k = int(np.argmax(np.abs(fall)))
+            side = float(np.sign(fall[k])) or -1.0
         f = a.start_floor if a.start_floor is not None else 0
-        cut = lo[k] + 0.75 * size[k]
-        depth = max(2, round(0.5 * n))
+        edge = lo[k] if side < 0 else hi[k]  # the side it falls to: the wedge is cut there
+        cut = edge - side * 0.75 * size[k]
+        depth = max(2, round(WEDGE_SHARE * n))
 
         def in_wedge(p) -> bool:
-            u = (cut - p.centroid[k]) / (cut - lo[k])  # 1 at the outer edge, 0 at the hinge
+            u = (p.centroid[k] - cut) / (edge - cut)  # 1 at the outer edge, 0 at the hinge
             return u > 0 and p.floor - f < max(1, int(np.ceil(depth * u)))
 
         floors = set(range(f, f + depth))
         parts = tuple(i for i in _supports(scene, floors, groups=SUPPORT_GROUPS + ("slab",))
                       if in_wedge(scene.parts[i]))
         focus = np.array([mid[0], mid[1], _floor_z(scene, f + 1)])
-        focus[k] = lo[k] + 0.3 * size[k]
+        focus[k] = edge - side * 0.3 * size[k]
         return Scenario(kind, focus, 2.0 * scene.floor_height_m, (Charge(t0, parts, speed_m_s=4.0, release=True),),
-                        seam_loads=False, hinge_until_s=t0 + 2.5, hinge_deg=25.0)
+                        seam_loads=False, hinge_until_s=t0 + HINGE_S, hinge_deg=HINGE_DEG)
     if kind == "implosion":
+        gap = a.stage_delay_s if a.stage_delay_s is not None else IMPLOSION_DELAY_S
         charges = []
         inner = lambda c: abs(c[0] - mid[0]) < 0.3 * size[0] and abs(c[1] - mid[1]) < 0.3 * size[1]  # noqa: E731
         floors = {0, 1} | set(range(3, n, 3))
         core = tuple(i for i in _supports(scene, floors) if scene.parts[i].group == "core")
         charges.append(Charge(t0, core, 3.0, inward=True))
-        charges.append(Charge(t0 + 0.15, tuple(i for i in _supports(scene, floors, inner) if i not in core), 4.0, True))
+        charges.append(Charge(t0 + gap, tuple(i for i in _supports(scene, floors, inner) if i not in core), 4.0, True))
         outer = tuple(i for i in _supports(scene, floors) if i not in core and not inner(scene.parts[i].centroid))
         by_floor: dict[int, list[int]] = {}
         for i in outer:
             by_floor.setdefault(scene.parts[i].floor, []).append(i)
         for k, fl in enumerate(sorted(by_floor)):
-            charges.append(Charge(t0 + 0.3 + 0.15 * k, tuple(by_floor[fl]), 5.0, inward=True))
+            charges.append(Charge(t0 + 2 * gap + gap * k, tuple(by_floor[fl]), 5.0, inward=True))
         focus = np.array([mid[0], mid[1], _floor_z(scene, 1)])
         return Scenario(kind, focus, 3.0 * scene.floor_height_m, tuple(c for c in charges if c.parts))
     raise ValueError(f"unknown action kind {kind!r}")

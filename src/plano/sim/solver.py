@@ -11,7 +11,8 @@ import numpy as np
 
 from plano.scene.model import Scene
 from plano.sim.engines import GROUND, Engine
-from plano.sim.events import BREAK, GROUND_IMPACT, IMPACT, WINDOW_BREAK, Events
+from plano.sim.crush import CRUSHES, LOOSE_SHARE, PUNCHES, Crushing
+from plano.sim.events import BREAK, CRUSH, GROUND_IMPACT, IMPACT, WINDOW_BREAK, Events
 from plano.sim.fracture import Fracture
 from plano.sim.glue import G, Glue, contact_demand, static_demand
 from plano.sim.scenarios import Charge
@@ -22,6 +23,8 @@ FATIGUE_S = 0.12
 """A bond held at its full strength for this long breaks (impulses accumulate: Chaos-style strain); loads
 below ``FATIGUE_FLOOR`` of its strength do no harm."""
 FATIGUE_FLOOR = 0.35
+PRE_MIN_CHUNKS = 2
+"""Bodies of at least this many chunks have their velocity read before each step (see ``_carry_on``)."""
 SETTLE_S = 0.3
 HELD_FRACTION = 0.3
 SETTLE_RAD_S = 0.15
@@ -43,8 +46,10 @@ def quat_to_matrix(q: np.ndarray) -> np.ndarray:
 class RigidSim:
     def __init__(self, scene: Scene, fracture: Fracture, glue: Glue, engine: Engine, fps: float, substeps: int,
                  glass_ids: set[int], seed: int = 0, seam_loads: bool = True,
-                 hinge: tuple[float, float] = (0.0, 0.0)):
+                 hinge: tuple[float, float] = (0.0, 0.0), crushing: Crushing | None = None):
         self.scene, self.fr, self.glue, self.engine = scene, fracture, glue, engine
+        self.crushing = crushing
+        """Members that crush under what falls on them (None: bonds only, the pieces stack)."""
         self.seam_loads = seam_loads
         """False: a contact between two chunks that were bonded (across a crack) loads no bonds: the crack
         already broke there, what presses on it is the structure settling, not a new blow."""
@@ -88,6 +93,9 @@ class RigidSim:
         self._contact_load = np.zeros(self.C)
         self._support = np.zeros(self.C, bool)
         self._stale = False
+        self._dirty = False
+        """Bodies must be rebuilt although no bond broke (a lone chunk crushed)."""
+        self._pre: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._recluster()
 
     # --- state -------------------------------------------------------------------------------------------------
@@ -187,7 +195,7 @@ class RigidSim:
         v, w, com = self.engine.velocities(moving)
         row = np.full(max(self.body_chunks) + 1, -1)
         row[moving] = np.arange(len(moving))
-        r = row[self.chunk_body]
+        r = np.where(self.chunk_body >= 0, row[np.maximum(self.chunk_body, 0)], -1)  # -1: between bodies
         m = r >= 0
         r = r[m]
         self.t[m], self.q[m], self.v[m], self.w[m], self.com[m] = t[r], q[r], v[r], w[r], com[r]
@@ -213,6 +221,10 @@ class RigidSim:
     def fire(self, charge: Charge) -> None:
         """Break every bond of the charge's parts, cut them from the ground and throw their chunks."""
         chunks = np.flatnonzero(np.isin(self.fr.chunks.part_index, charge.parts))
+        if charge.cut_parts:
+            kept = np.isin(self.fr.chunks.part_index, charge.cut_parts)
+            self._break(np.flatnonzero(kept[self.glue.pairs[:, 0]] != kept[self.glue.pairs[:, 1]]))
+            self._dirty = True
         if not len(chunks):
             return
         sel = np.isin(self.glue.pairs, chunks).any(axis=1)
@@ -264,6 +276,7 @@ class RigidSim:
         a, b, f = self.engine.contacts()
         if not len(a):
             return
+        # a topple's hinge bends rather than breaks or crushes: while it holds, contacts load nothing
         if self.hinge_until_s > 0 and self._hinged():
             f = np.zeros_like(f)
         if not self.seam_loads:
@@ -275,6 +288,10 @@ class RigidSim:
         mag = np.linalg.norm(f, axis=1)
         both = np.r_[a, b]
         fm = np.r_[mag, mag]
+        if self.crushing is not None:
+            f = self._crush_step(a, b, f)
+            mag = np.linalg.norm(f, axis=1)
+            fm = np.r_[mag, mag]
         ok = both != GROUND
         chunk, force = both[ok], fm[ok]
         demand = contact_demand(self.glue, chunk, np.r_[f, f][ok])
@@ -301,6 +318,164 @@ class RigidSim:
             vel = self.chunk_velocities()[cs]
             self._events.append(Events(np.full(len(cs), self.time_s), pos, vel, force[hit] * self.dt, kinds,
                                        self.fr.chunks.material_ids[cs].astype(np.int32)))
+
+    def _crush_step(self, a: np.ndarray, b: np.ndarray, f: np.ndarray) -> np.ndarray:
+        """Crush the members (and punch out the slabs) whose contact load passed their capacity; returns the
+        contact forces, those through a failed member capped at its capacity (a crushing column passes on no
+        more than it holds).
+
+        The engine's contacts are rigid: the step in which a falling floor met the member also stopped the
+        floor. The moving bodies that broke through get that stop undone, less the energy the failure absorbed
+        (``Crushing.energy_j``) and sharing their momentum with what they now carry (``Crushing.carried``):
+        the floor falls on through the storey at the speed the crush leaves it."""
+        cr = self.crushing
+        cc = (a >= 0) & (b >= 0)
+        if not cc.any():
+            return f
+        mag = np.linalg.norm(f, axis=1)
+        load = np.zeros(self.C)
+        np.add.at(load, a[cc], mag[cc])
+        np.add.at(load, b[cc], mag[cc])
+        held = self.glue.anchored.copy()
+        live = self.glue.pairs[self.glue.intact]
+        held[live.ravel()] = True
+        fails = (cr.mode == CRUSHES) | ((cr.mode == PUNCHES) & held)
+        # a member cut loose from what braced it buckles long before it crushes
+        capacity = np.where(held, cr.capacity_n, LOOSE_SHARE * cr.capacity_n)
+        hit = fails & ~self.ghost & ~cr.crushed & (load > capacity)
+        if not hit.any():
+            return f
+        v_before, w_before = self.v.copy(), self.w.copy()  # as last read from the engine (this frame)
+        self._sync()
+        pos = self.positions()
+        impulse, taken = self._breakthroughs(a, b, f, cc, hit, pos)
+        carrier = {}
+        for body, J in impulse.items():
+            v = self._carry_on(body, J, taken.get(body, ()), v_before, w_before)
+            for c in taken.get(body, ()):
+                carrier.setdefault(c, v)
+        crushed = np.flatnonzero(hit & (cr.mode == CRUSHES))
+        punched = np.flatnonzero(hit & (cr.mode == PUNCHES))
+        cr.time_s[crushed] = self.time_s
+        self._pulverise(crushed, pos, carrier)
+        self._punch(punched, carrier)
+        self._dirty = True
+        cap = np.full(len(a), np.inf)
+        for side in (a, b):
+            m = cc & hit[np.maximum(side, 0)]
+            cap[m] = np.minimum(cap[m], capacity[side[m]])
+        scale = np.minimum(1.0, cap / np.maximum(mag, 1e-9))
+        return f * scale[:, None]
+
+    def _breakthroughs(self, a, b, f, cc, hit, pos) -> tuple[dict[int, np.ndarray], dict[int, list[int]]]:
+        """For each moving body that broke through a failed member: the impulse all its contacts with other
+        chunks gave it this step (N s: the storey it broke into stopped it as a whole) and the failed chunks it
+        took (each chunk is taken by the first body that met it)."""
+        impulse: dict[int, np.ndarray] = {}
+        taken: dict[int, list[int]] = {}
+        owner: dict[int, int] = {}
+        failing = cc & (hit[np.maximum(a, 0)] | hit[np.maximum(b, 0)])
+        for k in np.flatnonzero(failing).tolist():
+            for x, y in ((int(a[k]), int(b[k])), (int(b[k]), int(a[k]))):
+                body = int(self.chunk_body[x])
+                if self.body_fixed.get(body, True) or hit[self.body_chunks[body]].all():
+                    continue  # standing, or all of it failing now (it keeps the motion it has)
+                impulse.setdefault(body, np.zeros(3))
+                for c in (x, y):
+                    if hit[c] and c not in owner:
+                        owner[c] = body
+                        taken.setdefault(body, []).append(c)
+        for k in np.flatnonzero(cc).tolist():
+            for x, y in ((int(a[k]), int(b[k])), (int(b[k]), int(a[k]))):
+                body = int(self.chunk_body[x])
+                if body in impulse and self.chunk_body[y] != body:
+                    fk = f[k] if float(np.dot(f[k], pos[x] - pos[y])) >= 0.0 else -f[k]  # on x's body, away from y
+                    impulse[body] += fk * self.dt
+        return impulse, taken
+
+    def _read_pre(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Velocity and spin of the moving glued bodies before a step: what a floor that breaks through
+        a storey in that step carries on from."""
+        bodies = [b for b, f in self.body_fixed.items() if not f and len(self.body_chunks[b]) >= PRE_MIN_CHUNKS]
+        if not bodies:
+            return {}
+        v, w, _ = self.engine.velocities(bodies)
+        return {b: (v[k], w[k]) for k, b in enumerate(bodies)}
+
+    def _carry_on(self, body: int, J: np.ndarray, taken, v_before, w_before) -> np.ndarray:
+        """Undo the stop of ``body`` (impulse ``J``), take the failure energy of the ``taken`` chunks from it and
+        share its momentum with the mass it now carries; sets and returns its new velocity."""
+        cr = self.crushing
+        cs = self.body_chunks[body]
+        M = float(self.mass[cs].sum())
+        if body in self._pre:  # as if the failed members had not been there: the step in free flight
+            v, w0 = self._pre[body]
+            v = v + np.array([0.0, 0.0, -G * self.dt])
+        else:  # a body made this step: take the impulse of its contacts back
+            v, w0 = self.v[cs[0]] - J / M, w_before[cs[0]]
+            # never faster than at the last read plus what gravity added since: only the stop is undone
+            vmax = float(np.linalg.norm(v_before[cs[0]])) + G / self.fps
+            sp = float(np.linalg.norm(v))
+            if sp > vmax:
+                v = v * (vmax / sp)
+        taken = np.asarray(list(taken), dtype=np.int64)
+        own = np.isin(taken, cs)
+        e = float(cr.energy_j[taken].sum()) if len(taken) else 0.0
+        ke = 0.5 * M * float(v @ v)
+        keep = np.sqrt(max(1.0 - e / ke, 0.0)) if ke > 0 else 0.0
+        # what it breaks through and carries on with (not its own members: their mass is already in M)
+        picked = float((self.mass[taken[~own]] * cr.carried[taken[~own]]).sum()) if len(taken) else 0.0
+        keep *= M / (M + picked)
+        v = v * keep
+        # the stop's off-centre impulse would spin the floor up: it keeps the spin it had, less the same share
+        w = w0 * keep
+        self.engine.kick(body, v, w)
+        self.v[cs], self.w[cs] = v, w
+        return v
+
+    def _punch(self, chunks: np.ndarray, carrier: dict[int, np.ndarray]) -> None:
+        """Punched-out slab pieces lose their bonds and their hold and move on with what broke through them."""
+        if not len(chunks):
+            return
+        sel = np.isin(self.glue.pairs, chunks).any(axis=1)
+        self._break(np.flatnonzero(sel))
+        self.glue.anchored[chunks] = False
+        for c in chunks.tolist():
+            if c in carrier:
+                self.kicks[c] = carrier[c] - self.v[c]
+                self.spins[c] = np.zeros(3)
+
+    def _pulverise(self, chunks: np.ndarray, pos: np.ndarray, carrier: dict[int, np.ndarray]) -> None:
+        """Crushed ``chunks`` become rubble: no bonds, no anchor, colliding with the ground only, carried on with
+        what crushed them or thrown out a little; one CRUSH event each (its mass as the strength) for the
+        effects' debris and dust."""
+        if not len(chunks):
+            return
+        sel = np.isin(self.glue.pairs, chunks).any(axis=1)
+        self._break(np.flatnonzero(sel))
+        self.glue.anchored[chunks] = False
+        self.ghost[chunks] = True
+        for c in chunks.tolist():  # a chunk already alone in its body gets a new (ghost) body
+            body = int(self.chunk_body[c])
+            if body >= 0 and len(self.body_chunks[body]) == 1:
+                self.engine.remove_body(body)
+                del self.body_chunks[body], self.body_fixed[body]
+                self.chunk_body[c] = -1
+        axis = 0.5 * (self.scene.hero_bounds[0] + self.scene.hero_bounds[1])
+        d = pos[chunks, :2] - axis[:2]
+        d /= np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-6)
+        n = len(chunks)
+        out = self.rng.uniform(0.5, 2.5, n)
+        down = self.rng.uniform(0.0, 1.5, n)
+        spin = self.rng.normal(0.0, 2.0, (n, 3))
+        vel = self.chunk_velocities()[chunks]
+        for k, c in enumerate(chunks.tolist()):
+            base = carrier[c] - self.v[c] if c in carrier else np.zeros(3)
+            self.kicks[c] = base + np.array([d[k, 0] * out[k], d[k, 1] * out[k], -down[k]])
+            self.spins[c] = spin[k]
+        self._events.append(Events(np.full(n, self.time_s), pos[chunks], vel, self.mass[chunks],
+                                   np.full(n, CRUSH, np.uint8), self.fr.chunks.material_ids[chunks].astype(np.int32)))
+        self._stale = True
 
     def _static_check(self) -> bool:
         """Standing clusters carry their weight and what rests on them down to the ground; a free cluster that
@@ -354,12 +529,14 @@ class RigidSim:
         self._contact_load[:] = 0.0
         self._support[:] = False
         for _ in range(self.substeps):
+            self._pre = self._read_pre() if self.crushing is not None else {}
             self.engine.step()
             self._stale = True
             self.time_s += self.dt
             before = self.glue.broken
             self._contacts_step()
-            if self.glue.broken != before:
+            if self.glue.broken != before or self._dirty:
+                self._dirty = False
                 self._recluster()
         self._sync()
         if self._static_check():  # one round a frame: a failure spreads through the structure over time

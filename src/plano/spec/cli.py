@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from plano.cli import common
+from plano.console import visible
 from plano.errors import PlanoError
 from plano.spec.io import json_schema, load_spec, save_spec, spec_to_yaml
 from plano.spec.model import ShotSpec
@@ -38,7 +39,7 @@ def _show(v: Any) -> str:
 
 def spec_table(spec: ShotSpec) -> Table:
     """The shot as a table: one section per part of the spec, each field with the prompt's words that set it."""
-    table = Table(title=f"{spec.shot}", title_justify="left", show_lines=False, expand=False)
+    table = Table(title=Text(visible(spec.shot)), title_justify="left", show_lines=False, expand=False)
     table.add_column("field", style="cyan", no_wrap=True)
     table.add_column("value", style="bold")
     table.add_column("set by (words of the prompt)", style="green")
@@ -52,22 +53,26 @@ def spec_table(spec: ShotSpec) -> Table:
             rows = [(f"{group}.{name}", getattr(part, name)) for name in type(part).model_fields]
         for path, value in rows:
             words = spec.sources.get(path, ())
-            by = Text(", ".join(f"'{w}'" for w in words)) if words else Text("default" if parsed else "", style="dim")
+            by = Text(visible(", ".join(f"'{w}'" for w in words))) if words else Text("default" if parsed else "", style="dim")
             label = path.split(".", 1)[-1] if "." in path else path
-            table.add_row(f"  {label}", _show(value), by)
+            table.add_row(f"  {label}", Text(visible(_show(value))), by)
     return table
 
 
 def print_spec(spec: ShotSpec, console: Console, unused: tuple[str, ...] = ()) -> None:
     if spec.prompt:
-        console.print(Text("prompt: ", style="bold") + Text(spec.prompt), soft_wrap=True)
+        console.print(Text("prompt: ", style="bold") + Text(visible(spec.prompt)), soft_wrap=True)
     console.print(spec_table(spec))
     frames = spec.format.frames
     console.print(f"{spec.format.frame_count} frames, {frames.start}-{frames.stop - 1}, seed {spec.seed}")
+    from plano.budget import estimate
+
+    for quality in ("previs", "final"):
+        console.print(Text(f"cost at {quality}: {estimate(spec, quality).describe()}", style="dim"), soft_wrap=True)
     if spec.unparsed:
         console.print(Text("not understood:", style="bold red"))
         for u in spec.unparsed:
-            console.print(Text(f"  {u}", style="red"), soft_wrap=True)
+            console.print(Text(f"  {visible(u)}", style="red"), soft_wrap=True)
     elif spec.prompt:
         console.print(Text("every word was understood", style="green"))
     if unused:
@@ -76,11 +81,11 @@ def print_spec(spec: ShotSpec, console: Console, unused: tuple[str, ...] = ()) -
         for path in unused:
             words = spec.sources.get(path, ())
             by = f" (set by {', '.join(repr(w) for w in words)})" if words else ""
-            console.print(Text(f"  {path}{by}", style="yellow"), soft_wrap=True)
+            console.print(Text(visible(f"  {path}{by}"), style="yellow"), soft_wrap=True)
     if spec.notes:
         console.print(Text("notes:", style="bold yellow"))
         for n in spec.notes:
-            console.print(Text(f"  {n}", style="yellow"), soft_wrap=True)
+            console.print(Text(f"  {visible(n)}", style="yellow"), soft_wrap=True)
 
 
 def parse(
@@ -119,7 +124,7 @@ def parse(
         if save is not None:
             save_spec(spec, save)
     except PlanoError as e:
-        err.print(Text("error: ", style="bold red") + Text(str(e)))
+        err.print(Text("error: ", style="bold red") + Text(visible(e)))
         raise typer.Exit(1) from None
     if as_json:
         typer.echo(spec.model_dump_json(indent=2))
@@ -130,9 +135,9 @@ def parse(
 
         print_spec(spec, console, unused_spec_fields())
         if file is not None:
-            console.print(Text(f"{file} is a valid shot spec", style="green"), soft_wrap=True)
+            console.print(Text(f"{visible(file)} is a valid shot spec", style="green"), soft_wrap=True)
         if save is not None:
-            console.print(f"saved {save}")
+            console.print(Text(f"saved {visible(save)}"))
 
 
 def cities() -> None:

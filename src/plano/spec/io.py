@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from pydantic import ValidationError
 
 from plano.core.atomic import atomic_write_text
 from plano.errors import PlanoError
+from plano.spec import limits
 from plano.spec.model import SCHEMA_VERSION, ShotSpec
 
 # schema_version N -> function turning a version-N dict into a version-(N+1) dict
@@ -56,11 +56,11 @@ def describe_errors(err: ValidationError) -> list[str]:
     return out
 
 
-def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+def upgrade(data: dict[str, Any], source: str = "spec") -> dict[str, Any]:
     """Bring a spec dict of any known schema version up to the current one."""
     version = data.get("schema_version", SCHEMA_VERSION)
-    if not isinstance(version, int) or version < 1 or version > SCHEMA_VERSION:
-        raise SpecError("spec", [f"schema_version: must be 1..{SCHEMA_VERSION}, got {version!r}"])
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1 or version > SCHEMA_VERSION:
+        raise SpecError(source, [f"schema_version: must be 1..{SCHEMA_VERSION}, got {version!r}"])
     while version < SCHEMA_VERSION:
         data = UPGRADES[version](data)
         version += 1
@@ -72,23 +72,35 @@ def spec_from_dict(data: Any, source: str = "spec") -> ShotSpec:
     if not isinstance(data, dict):
         raise SpecError(source, [f"(top level): must be a mapping of keys to values, got {type(data).__name__}"])
     try:
-        return ShotSpec.model_validate(upgrade(dict(data)))
+        return ShotSpec.model_validate(upgrade(dict(data), source))
     except ValidationError as err:
         raise SpecError(source, describe_errors(err)) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as err:  # a value no validator expected
+        raise SpecError(source, [f"(top level): {type(err).__name__}: {err}"]) from None
 
 
 def load_spec(path: str | Path) -> ShotSpec:
-    """Load a ShotSpec from a ``.yaml``/``.yml``/``.json`` file; every problem is listed with its path."""
+    """Load a ShotSpec from a ``.yaml``/``.yml``/``.json`` file; every problem is listed with its path.
+
+    The file is bounded before it is built (:mod:`plano.spec.limits`: size, UTF-8, depth, aliases)."""
     path = Path(path)
+    kind = "JSON" if path.suffix == ".json" else "YAML"
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.is_dir():
+            raise PlanoError(f"spec file {str(path)!r} is a folder; give a shot.yaml")
+        with open(path, "rb") as f:
+            data = f.read(limits.MAX_FILE_BYTES + 1)
     except OSError as err:
-        raise PlanoError(f"cannot read spec file {str(path)!r}: {err.strerror}") from None
+        raise PlanoError(f"cannot read spec file {str(path)!r}: {err.strerror or err}") from None
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as err:
-        raise SpecError(str(path), [f"(file): not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {err}"]) from None
-    return spec_from_dict(data, str(path))
+        text = limits.decode(data)
+        parsed = limits.load_json(text) if kind == "JSON" else limits.load_yaml(text)
+        limits.check_tree(parsed)
+    except limits.LimitError as err:
+        raise SpecError(str(path), [f"(file): {err}"]) from None
+    except (yaml.YAMLError, ValueError, RecursionError) as err:  # ValueError: JSON, a YAML date or int out of range
+        raise SpecError(str(path), [f"(file): not valid {kind}: {err}"]) from None
+    return spec_from_dict(parsed, str(path))
 
 
 def spec_to_yaml(spec: ShotSpec) -> str:

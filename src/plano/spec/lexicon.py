@@ -348,6 +348,25 @@ add("region", "corner|one corner|a corner|one side|side of the building|one wing
     "south wing|wing", {"action.region": "corner"})
 add("region", "from the ground floor|from the base|at the base|from the bottom|ground floor|the base gives way",
     {"action.start_floor": 0})
+# ---------------------------------------------------------------- how it comes down (art direction)
+add("pace", "slowly|slow|gradually|gradual|storey by storey|floor by floor|groaning", {"action.speed": "slow"})
+add("pace", "suddenly|sudden|rapidly|rapid|fast|quickly|in seconds|all at once|violently|in free fall|"
+    "like a house of cards", {"action.speed": "fast"})
+add("pace", "toward the camera|towards the camera|toward camera|towards camera|toward us|towards us|"
+    "onto the camera|at the camera|at us", {"action.direction": "toward_camera"})
+add("pace", "away from the camera|away from camera|away from us|backwards|backward", {"action.direction": "away_from_camera"})
+add("pace", "to the left|toward the left|towards the left|falls left|leftward|leftwards", {"action.direction": "left"})
+add("pace", "to the right|toward the right|towards the right|falls right|rightward|rightwards", {"action.direction": "right"})
+add("pace", "in stages|one after another|in sequence|sequentially|staggered", {"action.stage_delay_s": 0.6})
+add("pace", "in quick succession|rapid succession|in a rapid sequence", {"action.stage_delay_s": 0.08})
+add("pace", "leaves the stair core standing|leaving the stair core standing|stair core standing|"
+    "stair cores standing|leaves the stairs standing", {"action.leaves_standing": ("stair", "core")})
+add("pace", "leaves the core standing|leaving the core standing|core left standing|core still standing|"
+    "leaving only the core|leaves only the core", {"action.leaves_standing": ("core",)})
+add("pace", "leaves the lower floors standing|leaving the lower floors standing|lower floors standing|"
+    "lower floors survive|lower floors intact|rest of the building stands|rest of the building standing",
+    {"action.leaves_standing": ("lower_floors",)})
+add("action", "pancake|pancakes|pancaking|pancaked", {"action.kind": "collapse"})
 for effect, phrases in {
     "dust": "dust|dusty|dust cloud|dust clouds|cloud of dust|clouds of dust|dust plume|dust plumes|plume of dust|"
             "plumes of dust|pyroclastic|pyroclastic cloud|pyroclastic flow|ash|ash cloud|powder|concrete dust|"

@@ -15,6 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
+MAX_PROMPT_CHARS = 4000
+"""The longest prompt plano reads (a Midjourney prompt is at most ~6,000 characters; shot prompts are far
+shorter): longer text is refused before it is parsed."""
 
 ShotSize = Literal["extreme_wide", "wide", "full", "medium", "medium_close_up", "close_up", "insert"]
 Angle = Literal["eye_level", "low", "high", "top_down", "aerial", "dutch"]
@@ -31,6 +34,9 @@ TimeOfDay = Literal["dawn", "morning", "noon", "afternoon", "golden_hour", "dusk
 Weather = Literal["clear", "partly_cloudy", "overcast", "hazy", "fog", "rain", "snow", "storm"]
 ActionKind = Literal["collapse", "partial_collapse", "implosion", "topple", "none"]
 CollapseRegion = Literal["whole", "top_floors", "corner"]
+CollapseSpeed = Literal["slow", "natural", "fast"]
+FallDirection = Literal["toward_camera", "away_from_camera", "left", "right"]
+StandingPart = Literal["core", "stair", "lower_floors"]
 Effect = Literal["dust", "debris", "smoke", "fire", "papers", "glass"]
 Quality = Literal["previs", "standard", "hyperreal"]
 
@@ -72,7 +78,8 @@ class Format(Strict):
     height: int = Field(default=1080, ge=16, le=16384)
     fps: float = Field(default=24.0, gt=0.0, le=240.0)
     duration_s: float = Field(default=5.0, gt=0.0, le=600.0)
-    frame_start: int = Field(default=1001, ge=0)
+    frame_start: int = Field(default=1001, ge=0, le=9_999_999)
+    """The first frame's number (1001); at most 7 digits, so every frame number fits the caches' 64-bit ints."""
     speed: float = Field(default=1.0, gt=0.0, le=1.0)
     """Playback speed of the action: 1.0 real time, 0.25 for "slow motion" (the shot shows a quarter of the
     action's real duration, so the sim runs 4x more finely per frame)."""
@@ -134,6 +141,19 @@ class Action(Strict):
     """When the collapse begins, in seconds from the first frame."""
     start_floor: int | None = Field(default=None, ge=0)
     """Where it begins (0 = ground floor); ``None`` lets the sim choose from the kind."""
+    speed: CollapseSpeed = "natural"
+    """How close to free fall it comes down, once started: ``slow`` (a tough, well-tied frame that crushes
+    storey by storey), ``natural``, ``fast`` (a brittle frame: near free fall). The sim honours it through the
+    energy its members absorb as they crush, within what the physics allows; the report shows what happened."""
+    direction: FallDirection | None = None
+    """Where it falls: ``toward_camera``, ``away_from_camera``, ``left``, ``right`` (of the picture); for a
+    topple the side it tips to, for a collapse the side its debris is thrown to. ``None``: the sim chooses."""
+    stage_delay_s: float | None = Field(default=None, ge=0.0, le=10.0)
+    """Seconds between the stages of a staged failure (the charges of an implosion, core first); ``None``: the
+    default of the kind (0.15 s for an implosion)."""
+    leaves_standing: tuple[StandingPart, ...] = ()
+    """What stays standing when the rest comes down: ``core`` (the lift core), ``stair`` (the stair cores),
+    ``lower_floors`` (the floors below the start floor)."""
 
 
 class Look(Strict):
@@ -219,7 +239,7 @@ class Comp(Strict):
 class ShotSpec(Strict):
     schema_version: int = SCHEMA_VERSION
     shot: str = "SEQ010_SH010"
-    prompt: str = ""
+    prompt: str = Field(default="", max_length=MAX_PROMPT_CHARS)
     seed: int = Field(default=0, ge=0)
     camera: Camera = Camera()
     format: Format = Format()
@@ -243,6 +263,16 @@ class ShotSpec(Strict):
     def _known_version(cls, v: int) -> int:
         if v != SCHEMA_VERSION:
             raise ValueError(f"schema_version {v} is not {SCHEMA_VERSION}; load the file with plano.spec.load_spec")
+        return v
+
+    @field_validator("shot")
+    @classmethod
+    def _shot_name(cls, v: str) -> str:
+        from plano.schema.naming import shot_name_problem
+
+        problem = shot_name_problem(v)
+        if problem:
+            raise ValueError(problem)
         return v
 
     @field_validator("effects")

@@ -108,7 +108,23 @@ def read_time(tok: Token) -> NumberMeaning:
 
 
 def read_number(toks: list[Token], i: int) -> NumberMeaning | None:
-    """What the number at ``toks[i]`` (and the unit after it) sets; ``None`` if it is not a number we read."""
+    """What the number at ``toks[i]`` (and the unit after it) sets; ``None`` if it is not a number we read.
+
+    A minus sign is never dropped: a negative number sets nothing but a dutch angle ("dutch -15 degrees");
+    otherwise its words are reported with a note saying the value must be positive."""
+    m = _read_unsigned(toks, i)
+    tok = toks[i]
+    if m is None or not tok.negative or m.reject:
+        return m
+    if m.category == "angle" and any(p == "camera.dutch_deg" for p, _ in m.sets):
+        m.sets = [(p, -v if p == "camera.dutch_deg" else v) for p, v in m.sets]
+        return m
+    field = m.sets[0][0] if m.sets else m.category
+    return NumberMeaning(m.end, m.category, reject=f"{field}: '-{tok.text}' is negative; plano drops no minus sign "
+                                                   "and reads no negative value here, so these words set nothing")
+
+
+def _read_unsigned(toks: list[Token], i: int) -> NumberMeaning | None:
     tok = toks[i]
     if tok.kind == "ratio":
         m = read_ratio(tok)

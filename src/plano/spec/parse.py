@@ -41,7 +41,7 @@ from plano.spec.cities import country_hint
 from plano.spec.lexicon import (
     ENTRIES, FILLERS, LIST_FIELDS, MODIFIERS, NEGATIONS, NUMBER_WORDS, OPPOSITES, TAIL_PHRASES, TAILS, Entry,
 )
-from plano.spec.model import ShotSpec
+from plano.spec.model import MAX_PROMPT_CHARS, ShotSpec
 from plano.spec.numbers import NumberMeaning, read_number, read_ratio
 from plano.spec.tokens import Token, tokenize
 
@@ -158,6 +158,8 @@ class _State:
     unparsed: list[tuple[int, str]] = field(default_factory=list)
     """(where in the prompt, words): reported in the order they were written."""
     removed_effects: dict[str, str] = field(default_factory=dict)
+    order: dict[str, int] = field(default_factory=dict)
+    """For each field set by a word, when it was last set (to tell which of two contradicting words came later)."""
     seed: int | None = None
     unknown_places: list[str] = field(default_factory=list)
 
@@ -204,6 +206,7 @@ class _State:
                 self.note(f"{path}: '{words}' overrides earlier '{old[1]}'")
             self.sources[path] = []
         self.strong[path] = (value, words)
+        self.order[path] = max(self.order.values(), default=0) + 1
         self.source(path, words)
 
     def imply(self, path: str, value: Any, words: str) -> None:
@@ -303,6 +306,11 @@ def _flag(st: _State, i: int) -> int:
             return i + 2
     if name in ("seed", "fps", "duration", "dur") and value is not None and value.kind == "num" and value.value is not None:
         v = value.value
+        if value.negative:
+            st.report(i, i + 2)
+            st.note(f"--{name} -{value.text}: negative; {'a seed is a whole number 0 or more' if name == 'seed' else 'it must be positive'}, "
+                    "so it sets nothing")
+            return i + 2
         if name == "seed" and v == int(v) and v >= 0:
             st.seed = int(v)
             st.source("seed", st.words(i, i + 2))
@@ -475,20 +483,57 @@ def _even(x: float) -> int:
     return max(16, int(round(x / 2.0)) * 2)
 
 
+def _fit(aspect: float, container_height: int) -> tuple[int, int]:
+    if aspect >= 16 / 9:
+        cw = _even(container_height * 16 / 9)
+        return cw, _even(cw / aspect)
+    if aspect >= 1.0:
+        return _even(container_height * aspect), container_height
+    return container_height, _even(container_height / aspect)
+
+
 def frame_size(aspect: float, container_height: int) -> tuple[int, int]:
-    """Fit a picture of ``aspect`` into a 16:9 frame ``container_height`` tall: (width, height), even numbers."""
-    cw = _even(container_height * 16 / 9)
+    """Fit a picture of ``aspect`` into a 16:9 frame ``container_height`` tall: (width, height), even numbers;
+    the container is halved until no side is over 16384 pixels (the parser notes that clamp)."""
     while True:
-        if aspect >= 16 / 9:
-            w, h = cw, _even(cw / aspect)
-        elif aspect >= 1.0:
-            w, h = _even(container_height * aspect), container_height
-        else:
-            w, h = container_height, _even(container_height / aspect)
+        w, h = _fit(aspect, container_height)
         if max(w, h) <= 16384 or container_height <= 16:
             return w, h
         container_height //= 2
-        cw = _even(container_height * 16 / 9)
+
+
+TIME_WINDOWS = {
+    "dawn": ((4, 8),), "morning": ((5, 12),), "noon": ((11, 14),), "afternoon": ((12, 18),),
+    "golden_hour": ((5, 9), (16, 21)), "dusk": ((17, 22),), "blue_hour": ((4, 7), (17, 23)),
+    "night": ((19, 24), (0, 6)),
+}
+"""The clock hours each time of day can mean (start inclusive, end exclusive): "dusk, 7pm" agree, "night, 3pm"
+contradict."""
+
+
+def clock_fits(t: dt.time, time_of_day: str) -> bool:
+    h = t.hour + t.minute / 60
+    return any(a <= h < b for a, b in TIME_WINDOWS.get(time_of_day, ((0, 24),)))
+
+
+def _resolve_clock(st: _State, values: dict[str, Any], sources: dict[str, list[str]], notes: list[str]) -> None:
+    """A clock time and a time of day that contradict ("at night, 3pm"): the later words win, and a note says so
+    (without this, 3pm under "night" lights a night sky with an afternoon sun)."""
+    tod, clock = st.strong.get("light.time_of_day"), st.strong.get("light.local_time")
+    if tod is None or clock is None or clock_fits(clock[0], tod[0]):
+        return
+    from plano.spec.numbers import time_of_day_for
+
+    if st.order["light.local_time"] > st.order["light.time_of_day"]:
+        new = time_of_day_for(clock[0].hour)
+        values["light.time_of_day"] = new
+        sources["light.time_of_day"] = [clock[1]]
+        notes.append(f"light.time_of_day: '{clock[1]}' contradicts earlier '{tod[1]}'; the later words win: {new}")
+    else:
+        values.pop("light.local_time", None)
+        sources.pop("light.local_time", None)
+        notes.append(f"light.local_time: '{tod[1]}' contradicts earlier '{clock[1]}'; the later words win: "
+                     f"{tod[0]}, at its usual hour (the clock time is dropped)")
 
 
 def _set_path(d: dict[str, Any], path: str, value: Any) -> None:
@@ -525,10 +570,16 @@ def _build(st: _State, shot: str, seed: int) -> dict[str, Any]:
         w, h = frame_size(aspect, container)
         if size is not None:
             notes.append(f"format: {size[0]}x{size[1]} does not have the aspect {aspect:.3f}; made {w}x{h}")
+        elif (w, h) != _fit(aspect, container):
+            w0, h0 = _fit(aspect, container)
+            notes.append(f"format: clamped to {w}x{h}: {w0}x{h0} (the aspect {aspect:.3f} in a {container}-line "
+                         "16:9 frame) is over 16384 pixels a side, the most plano renders")
     values["format.width"], values["format.height"] = w, h
     fmt_words = sources.pop("format.resolution", []) + sources.pop("format.size", []) + sources.get("format.aspect", [])
     if fmt_words:
         sources["format.width"] = sources["format.height"] = list(dict.fromkeys(fmt_words))
+
+    _resolve_clock(st, values, sources, notes)
 
     # action and effects
     effects = [v for v, _ in st.lists.get("effects", [])]
@@ -591,9 +642,12 @@ def parse_prompt(text: str, shot: str = "SEQ010_SH010", seed: int = 0) -> ShotSp
 
     ``spec.sources[path]`` holds the prompt's words that set each field, ``spec.unparsed`` every word or phrase
     not understood, ``spec.notes`` every decision (overrides, implications, typo corrections). Never raises for
-    any text; ``prompt`` is kept as given.
+    any text up to ``MAX_PROMPT_CHARS`` characters (a longer one is a PlanoError); ``prompt`` is kept as given.
     """
     text = str(text)
+    if len(text) > MAX_PROMPT_CHARS:
+        raise PlanoError(f"the prompt is {len(text):,} characters long; plano reads at most {MAX_PROMPT_CHARS:,}: "
+                         "describe the shot in fewer words")
     if not isinstance(seed, int) or seed < 0:
         raise PlanoError(f"seed must be a whole number >= 0, got {seed!r}")
     st = _State(text=text, toks=tokenize(text))

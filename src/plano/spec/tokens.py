@@ -8,6 +8,7 @@ Hyphens and other joiners separate words and are dropped ("ultra-wide" -> "ultra
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ _TOKEN = re.compile(
   | (?P<abbr>(?i:\b(?:st|mt|ft)\.))
   | (?P<word>[^\W\d_]+(?:\d+[^\W\d_]*)*(?:['\u2019][^\W\d_]+)*)
   | (?P<brk>[.,;:!?()\[\]{}"\u201c\u201d\u00ab\u00bb/|\u2026\n\u2014\u2013])
-  | (?P<skip>\s+|[-_+*~\#@'\u2019`^=<>\\])
+  | (?P<skip>\s+|[-_+*~\#@'\u2019`^=<>\\\u2212])
   | (?P<sym>\S)
     """,
     re.VERBOSE,
@@ -47,10 +48,20 @@ class Token:
     """For ``num``: the letters written right after the number ("mm", "k", "s", "fps")."""
     apostrophe: bool = False
     """For ``num``: written with an apostrophe ("'60s", "60's")."""
+    negative: bool = False
+    """A number written with a minus sign in front ("-30 fps", "--seed -1"; not "1001-1010" or "12-storey")."""
 
     @property
     def capitalised(self) -> bool:
         return self.text[:1].isupper()
+
+
+_MINUS = frozenset("-\u2212")
+
+
+def _minus_before(text: str, start: int) -> bool:
+    """A minus sign right before ``start``, itself not joined to a word or number before it."""
+    return start > 0 and text[start - 1] in _MINUS and (start == 1 or not text[start - 2].isalnum())
 
 
 def tokenize(text: str) -> list[Token]:
@@ -70,13 +81,17 @@ def tokenize(text: str) -> list[Token]:
         elif kind == "num":
             nm = _NUM.fullmatch(raw)
             value = float(nm.group(1)) if nm else None
+            if value is not None and not math.isfinite(value):  # 400 digits: no number plano reads
+                value = None
             unit = (nm.group(2) or "").lower() if nm else ""
             out.append(Token("num", raw, s, e, raw.lower().replace("\u2019", "").replace("'", ""), value, unit,
-                             "'" in raw or "\u2019" in raw))
+                             "'" in raw or "\u2019" in raw, _minus_before(text, s)))
         elif kind == "flag":
             out.append(Token("flag", raw, s, e, raw.lstrip("-\u2014\u2013").lower()))
         elif kind == "brk":
             out.append(Token("break", raw, s, e))
+        elif kind in ("ratio", "res", "time", "fstop"):
+            out.append(Token(kind, raw, s, e, raw.lower(), negative=_minus_before(text, s)))
         else:
             out.append(Token(kind, raw, s, e, raw.lower()))
     return out

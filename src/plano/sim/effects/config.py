@@ -105,6 +105,8 @@ class EffectsConfig:
     debris_per_ground_impact: float = 4.0
     debris_per_break: float = 0.6
     debris_per_impact: float = 1.5
+    debris_per_crush: float = 6.0
+    """Debris pieces thrown out of each member the rigid sim crushes (its rubble)."""
     debris_size_m: tuple[float, float] = (0.04, 0.35)
     glass_per_window: float = 18.0
     glass_size_m: tuple[float, float] = (0.02, 0.12)

@@ -16,7 +16,7 @@ from plano.sim.effects.grid import FluidGrid, numba_threads
 from plano.sim.effects.papers import step_papers
 from plano.sim.effects.particles import step_tracers
 from plano.sim.effects.pool import Pool
-from plano.sim.events import BREAK, GROUND_IMPACT, IMPACT, WINDOW_BREAK, Events
+from plano.sim.events import BREAK, CRUSH, GROUND_IMPACT, IMPACT, WINDOW_BREAK, Events
 from plano.sim.model import DEBRIS, DUST, FIRE, GLASS, PAPER, SMOKE, DustGrid, Particles
 from plano.spec.model import ShotSpec
 
@@ -133,9 +133,15 @@ class EffectsSim:
 
         dust_kg, speed, violence = emit.event_dust(ev, self.hero_mass_kg, self.cfg)
         self._crush = emit.Sources.concat([])
-        if "dust" in self.effects and len(cp):
-            mass, hit = emit.crush(self._prev_cv, cp, cv, self.hero_mass_kg / len(cp), self.cfg.crush_min_speed_m_s)
-            self._crush = emit.crush_sources(cp, mass, hit, self.hero_bounds, self.hero_mass_kg, self.hero_volume_m3,
+        cr = ev.kinds == CRUSH
+        if "dust" in self.effects and (len(cp) or cr.any()):
+            mass, hit = emit.crush(self._prev_cv, cp, cv, self.hero_mass_kg / max(len(cp), 1),
+                                   self.cfg.crush_min_speed_m_s)
+            # members the rigid sim crushed: all their mass came down, at the level where they crushed
+            pts = np.r_[cp, ev.positions[cr]]
+            mass = np.r_[mass, ev.strength[cr]]
+            hit = np.r_[hit, np.maximum(emit.event_speed(ev)[cr], self.cfg.crush_min_speed_m_s)]
+            self._crush = emit.crush_sources(pts, mass, hit, self.hero_bounds, self.hero_mass_kg, self.hero_volume_m3,
                                              max(dt, 1e-3), self.cfg, self.rng["dust"])
         self._prev_cv = cv.copy()
         # move what exists, then add what was born since the last frame
@@ -360,9 +366,9 @@ class EffectsSim:
     def _spawn_debris(self, ev, speed, violence, out, age0) -> None:
         cfg, rng = self.cfg, self.rng["debris"]
         k = ev.kinds
-        rate = np.select([k == GROUND_IMPACT, k == BREAK, k == IMPACT],
+        rate = np.select([k == GROUND_IMPACT, k == BREAK, k == IMPACT, k == CRUSH],
                          [cfg.debris_per_ground_impact * (0.5 + violence), np.full(len(k), cfg.debris_per_break),
-                          np.full(len(k), cfg.debris_per_impact)], 0.0)
+                          np.full(len(k), cfg.debris_per_impact), np.full(len(k), cfg.debris_per_crush)], 0.0)
         rate[((k == GROUND_IMPACT) | (k == IMPACT)) & (violence <= 0)] = 0.0
         counts = emit.stochastic_round(rate, rng)
         room = min(self._room(int(counts.sum())), max(cfg.max_debris - int(np.sum(self.pieces.a["kind"] == DEBRIS)), 0))

@@ -54,7 +54,8 @@ class Engine(Protocol):
     def contacts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Contact forces since the last call: chunk a (K,), chunk b (K,) (GROUND for static), force (K, 3) N."""
 
-    def kick(self, body: int, linvel: np.ndarray) -> None: ...
+    def kick(self, body: int, linvel: np.ndarray, angvel: np.ndarray | None = None) -> None:
+        """Set a body's linear (and angular) velocity."""
 
     def snapshot(self) -> bytes: ...
 

@@ -150,9 +150,11 @@ class RapierEngine:
         b[b == STATIC_DATA] = GROUND
         return a, b, f
 
-    def kick(self, body: int, linvel) -> None:
+    def kick(self, body: int, linvel, angvel=None) -> None:
         rb = self.world.rigid_bodies[self.bodies[body]]
         rb.linvel = tuple(map(float, linvel))
+        if angvel is not None:
+            rb.angvel = tuple(map(float, angvel))
 
     def snapshot(self) -> bytes:
         return self.world.snapshot()
