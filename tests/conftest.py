@@ -14,3 +14,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _c2pa_test_chain(tmp_path_factory):
+    """C2PA signing in tests uses a test chain made for the session, never the user's ~/.cache one."""
+    import os
+
+    folder = tmp_path_factory.mktemp("c2pa-test")
+    old = os.environ.get("PLANO_C2PA_TEST_DIR")
+    os.environ["PLANO_C2PA_TEST_DIR"] = str(folder)
+    os.environ.pop("PLANO_C2PA_CERT", None)
+    os.environ.pop("PLANO_C2PA_KEY", None)
+    yield folder
+    if old is None:
+        os.environ.pop("PLANO_C2PA_TEST_DIR", None)
+    else:
+        os.environ["PLANO_C2PA_TEST_DIR"] = old

@@ -120,7 +120,8 @@ def test_channel_table_round_trip_with_openimageio_reading_the_same_names(tmp_pa
     assert not list(tmp_path.glob("*tmp*"))
     # the names written today, in this order, so files stay compatible
     assert CHANNELS == ("R", "G", "B", "A", "depth.Z", "N.X", "N.Y", "N.Z", "id.object", "id.material",
-                        "motion.X", "motion.Y", "dust.A")
+                        "motion.X", "motion.Y", "dust.A", "dust.R", "dust.G", "dust.B",
+                        "dustplate.R", "dustplate.G", "dustplate.B", "dustplate.A")
     inp = oiio.ImageInput.open(str(path))
     spec = inp.spec()
     pixels = inp.read_image("float")

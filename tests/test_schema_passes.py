@@ -8,13 +8,16 @@ from plano.schema.passes import CHANNELS, HALF_CHANNELS, LAYER, LAYER_NAMES, Pas
 
 
 def test_the_channel_table():
-    assert LAYER_NAMES == ("beauty", "alpha", "depth", "normals", "object_id", "material_id", "motion", "dust")
+    assert LAYER_NAMES == ("beauty", "alpha", "depth", "normals", "object_id", "material_id", "motion", "dust",
+                           "dust_rgb", "dust_plate")
     assert LAYER["beauty"].channels == ("R", "G", "B") and LAYER["beauty"].storage == "half"
     assert LAYER["depth"].channels == ("depth.Z",) and LAYER["depth"].storage == "float"
     assert LAYER["motion"].channels == ("motion.X", "motion.Y") and "+Y down" in LAYER["motion"].unit
     assert "0 = sky" in LAYER["depth"].unit and "ACEScg" in LAYER["beauty"].unit
-    assert set(HALF_CHANNELS) == {"R", "G", "B", "A", "N.X", "N.Y", "N.Z", "dust.A"}
-    assert len(CHANNELS) == len(set(CHANNELS)) == 13
+    assert set(HALF_CHANNELS) == {"R", "G", "B", "A", "N.X", "N.Y", "N.Z", "dust.A", "dust.R", "dust.G", "dust.B",
+                                 "dustplate.R", "dustplate.G", "dustplate.B", "dustplate.A"}
+    assert len(CHANNELS) == len(set(CHANNELS)) == 20
+    assert LAYER["dust_rgb"].channels == ("dust.R", "dust.G", "dust.B") and "premultiplied" in LAYER["dust_rgb"].unit
     assert channel_dtype("R") is np.float16 and channel_dtype("id.object") is np.float32
     assert channel_dtype("something.else") is np.float32
 

@@ -105,8 +105,8 @@ def test_shot_reuses_everything_and_deliver_delivers_again(spec_file, whole_shot
     assert again.output.count("reused") >= 6 and "v002" not in again.output
     assert probe_movie(whole_shot / f"{SHOT}_v001.mov")["frames"] == 12
     report = (whole_shot / "report.html").read_text()
-    assert "Not used yet" in report and "look.grade" in report
-    for stage in ("spec", "set", "scene", "sim", "render", "deliver"):
+    assert "Not used yet" in report and "C2PA Content Credentials" in report and "algorithmicMedia" in report
+    for stage in ("spec", "set", "scene", "sim", "render", "comp", "deliver"):
         assert f"<td>{stage}</td>" in report, stage
     (whole_shot / "contact.png").unlink()
     _invoke("deliver", str(whole_shot))
@@ -140,3 +140,24 @@ def test_shots_dir_that_is_a_file(tmp_path):
     (tmp_path / "f").write_text("x")
     res = runner.invoke(app, ["scene", "a tower", "--shots-dir", str(tmp_path / "f")])
     assert isinstance(res.exception, PlanoError) and "is a file" in str(res.exception)
+
+
+def test_shot_over_a_plate_is_composited_graded_in_the_movies_and_labelled(spec_file, tmp_path):
+    from plano.comp.testplate import make_plate_frames, write_plate
+    from plano.io.c2pa import verify
+
+    plate = write_plate(make_plate_frames(1, 128, 72), tmp_path / "street.png", "sRGB")
+    shots = tmp_path / "shots"
+    _invoke("shot", "--spec", str(spec_file), "--shots-dir", str(shots), "--quality", "final", "--plate", str(plate),
+            "--plate-colorspace", "sRGB")
+    run = shots / SHOT / "v001"
+    info = json.loads((run / "comp" / "info.json").read_text())
+    assert info["graded"] is False and info["plate"]["kind"] == "still" and info["layers"]["plate"] == "captured plate"
+    assert (run / "comp" / "look.cc").is_file() and len(list((run / "comp").glob("*.exr"))) == 12
+    checked = verify(run / f"{SHOT}_v001.mov")
+    assert checked.ok and any("compositeSynthetic" in line for line in checked.lines)
+    assert any("ingredient: street.png" in line for line in checked.lines)
+    prov = json.loads((run / "provenance.json").read_text())
+    assert prov["c2pa"]["digital_source_type"].endswith("compositeSynthetic") and prov["layers"]["plate"]["sha256"]
+    assert "compositeSynthetic" in (run / "report.html").read_text()
+    assert verify(run / "comp" / f"{SHOT}_v001.1001.exr").ok

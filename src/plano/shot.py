@@ -1,6 +1,7 @@
 """The shot as a graph: the list of nodes, and where a shot's run folder is.
 
-``spec -> set -> scene``, ``set -> sim``, ``scene + sim -> render``, ``spec + sim + render -> deliver``. Each
+``spec -> set -> scene``, ``set -> sim``, ``scene + sim -> render``, ``scene + sim + render -> comp``,
+``spec + sim + render + comp -> deliver``. Each
 node module declares what it reads, what it writes and the spec fields in its key (``plano.<stage>.node``);
 ``plano.core`` runs the graph and knows nothing about VFX. A stage command (``plano render``) is this graph
 cut at that node, in the same run folder.
@@ -18,12 +19,13 @@ from plano.core.lock import FolderLock, acquire, describe, release
 from plano.errors import PlanoError
 from plano.schema.naming import RunFolder, check_shot_name, parse_version_dir
 
-STAGES = ("spec", "set", "scene", "sim", "render", "deliver")
+STAGES = ("spec", "set", "scene", "sim", "render", "comp", "deliver")
 QUALITIES = ("previs", "final")
 
 
 def shot_graph(spec: Any, run_name: str, quality: str = "previs", rate_per_hour: float | None = None) -> Graph:
     """The nodes of one shot, in the order data flows."""
+    from plano.comp import node as comp
     from plano.deliver import node as deliver
     from plano.render import node as render
     from plano.scene import node as scene
@@ -38,19 +40,21 @@ def shot_graph(spec: Any, run_name: str, quality: str = "previs", rate_per_hour:
         scene.make_scene(spec),
         sim.make(spec),
         render.make(spec, run_name, quality),
+        comp.make(spec, run_name),
         deliver.make(run_name, rate_per_hour, unused_spec_fields()),
     ))
 
 
 def spec_fields_used() -> dict[str, tuple[str, ...]]:
     """For each stage, the spec fields that change what it makes."""
+    from plano.comp import node as comp
     from plano.deliver import node as deliver
     from plano.render import node as render
     from plano.scene import node as scene
     from plano.sim import node as sim
 
     return {"set": scene.SET_FIELDS, "scene": scene.SCENE_FIELDS, "sim": sim.SPEC_FIELDS,
-            "render": render.SPEC_FIELDS, "deliver": deliver.SPEC_FIELDS}
+            "render": render.SPEC_FIELDS, "comp": comp.SPEC_FIELDS, "deliver": deliver.SPEC_FIELDS}
 
 
 def unused_spec_fields() -> tuple[str, ...]:

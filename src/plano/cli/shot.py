@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from plano.cli import common
+from plano.comp import cli as comp_cli
 from plano.console import console, esc
 
 
@@ -25,15 +26,35 @@ def shot(
     rate: Optional[float] = typer.Option(
         None, "--rate", help="Machine price in $ per hour, to show the shot's cost in the report (or PLANO_MACHINE_RATE_PER_HOUR)."
     ),
+    plate: Optional[Path] = comp_cli.PLATE,
+    plate_colorspace: Optional[str] = comp_cli.PLATE_CS,
+    plate_fps: Optional[float] = comp_cli.PLATE_FPS,
+    track: bool = comp_cli.TRACK,
+    look: Optional[str] = comp_cli.LOOK,
+    c2pa_cert: Optional[Path] = comp_cli.C2PA_CERT,
+    c2pa_key: Optional[Path] = comp_cli.C2PA_KEY,
 ) -> None:
-    """Make a whole shot from words: spec, set, scene, sim, render, deliver (movies, contact sheet, report).
+    """Make a whole shot from words: spec, set, scene, sim, render, comp, deliver (movies, contact sheet, report).
+
+    With --plate the CG is composited over your footage (say how it is encoded with --plate-colorspace);
+    without it, over its own rendered street and sky. The movies carry signed C2PA Content Credentials.
 
     Each stage is reused when nothing it depends on has changed: edit the lens in spec.yaml and run
     `plano shot --spec shots/SEQ010_SH010/v001/spec.yaml` to re-render without re-simulating. New words
     make a new version (v002, ...). A stopped run picks up where it stopped: run the same command again.
     """
-    result = common.run_stage("deliver", text, spec, shot=shot_name, seed=seed, shots_dir=shots_dir, version=version,
+    shot_spec = comp_cli.with_plate(common.resolve_spec(text, spec, shot_name, seed), plate, plate_colorspace, plate_fps,
+                                    track, look)
+    comp_cli.signing_env(c2pa_cert, c2pa_key)
+    result = common.run_stage("deliver", None, spec, spec=shot_spec, shots_dir=shots_dir, version=version,
                               force=force, quality=quality, rate_per_hour=rate, wait_s=wait, confirm_cost=confirm_cost)
+    comp = result.results.get("comp")
+    if comp is not None:
+        info = comp.output.info
+        for line in info.get("plate", {}).get("conform", []):
+            console.print(f"  plate: {esc(line)}")
+        for w in info.get("look", {}).get("ignored", []):
+            console.print(f"  [yellow]not used by the look:[/] {esc(w)}")
     for label, path in result.files.items():
         console.print(f"  {label:<11} {esc(path)}")
     if "report" in result.files:

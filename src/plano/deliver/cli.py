@@ -42,5 +42,37 @@ def deliver(
         console.print(f"  {label:<11} {esc(path)}")
 
 
+def verify(
+    file: Path = typer.Argument(..., help="A delivered movie (.mov, .mp4), the contact sheet (.png, with its .c2pa "
+                                "sidecar) or a comp / pass frame (.exr)."),
+    trust: Optional[Path] = typer.Option(None, "--trust", help="A root certificate (PEM) to trust, e.g. your studio's "
+                                         "CA (default: plano's local test root, when it exists)."),
+) -> None:
+    """Read a file's C2PA Content Credentials, say in words what they claim, and whether they validate.
+
+    Shows who made the file, with what, from which plate, whether any layer is AI-generated (the IPTC digital
+    source type), and who signed it. A file changed after signing, even by one byte, is reported as tampered
+    and the command exits 1.
+    """
+    from plano.io.c2pa import verify as run_verify
+
+    result = run_verify(file, trust)
+    for line in result.lines:
+        console.print(f"  {esc(line)}")
+    for f in result.failures:
+        console.print(f"  [red]failure:[/] {esc(f)}")
+    verdict = {"Trusted": "[green]valid, and signed by a trusted certificate[/]",
+               "Valid": "[green]valid[/] (signature and hashes check; the certificate is not in a trust list)",
+               "tampered": "[bold red]TAMPERED[/]: the file no longer matches its signed manifest",
+               "none": "[yellow]no C2PA manifest[/]"}.get(result.state, f"[red]{result.state}[/]")
+    if result.ok and any("TEST certificate" in line for line in result.lines):
+        verdict = ("[green]valid[/] (signature and hashes check), signed with plano's local TEST certificate: trusted "
+                   "only on this machine, not for publication")
+    console.print(f"{esc(file)}: {verdict}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.command("deliver")(deliver)
+    app.command("verify")(verify)

@@ -11,7 +11,8 @@ from pathlib import Path
 # distributions whose versions say what made the pixels, in the order data flows
 ENGINE_PACKAGES = (
     "plano", "numpy", "scipy", "pydantic", "trimesh", "usd-core", "rapier3d", "mujoco", "numba",
-    "moderngl", "glcontext", "openexr", "opencolorio", "av", "pillow",
+    "moderngl", "glcontext", "openexr", "opencolorio", "av", "pillow", "opencv-python-headless", "openimageio",
+    "c2pa-python", "cryptography",
 )
 RATE_ENV = "PLANO_MACHINE_RATE_PER_HOUR"
 """Set to a machine's price in $ per hour (e.g. 0.45) to have the report show the shot's cost."""

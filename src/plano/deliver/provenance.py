@@ -58,7 +58,7 @@ def build_provenance(
         "machine": machine,
         "passes": passes,
         "outputs": {k: {"path": rel(p), "sha256": sha256_file(p), "bytes": Path(p).stat().st_size} for k, p in outputs.items()},
-        "c2pa": "not embedded: this version writes no signed C2PA manifest into the movies yet",
+        "c2pa": "not signed",
         "spec": spec.model_dump(mode="json"),
         **(extra or {}),
     }

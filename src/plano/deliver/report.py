@@ -73,6 +73,8 @@ class ReportData:
     """Spec fields that no stage uses yet (parsed and kept, but they change nothing in this version)."""
     physics: dict[str, Any] | None = None
     """The sim's collapse record (``info.json`` ``extra.collapse``): the report's physics section."""
+    comp: dict = field(default_factory=dict)
+    """The comp stage's ``info.json``: the plate and how it was conformed, the look, grain, colour match, track."""
 
 
 _CSS = """
@@ -119,6 +121,55 @@ def _spec_rows(spec: Any) -> str:
     return "\n".join(rows)
 
 
+def _c2pa_block(label: dict) -> str:
+    """The C2PA label: the digital source type, why, what is signed and with which certificate, each layer's source."""
+    c = label.get("c2pa")
+    if not c:
+        return ""
+    dst = str(c.get("digital_source_type", "")).rsplit("/", 1)[-1]
+    layers = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in (label.get("layers") or {}).items())
+    test = ' <span class="label ai">signed with a TEST certificate: not for publication</span>' if c.get("test_certificate") else ""
+    return (f"<p>C2PA Content Credentials: digital source type <code>{_e(dst)}</code> ({_e(c.get('why', ''))}). "
+            f"Signed into {_e(', '.join(c.get('signed', [])))}; sidecar {_e(', '.join(c.get('sidecars', [])))}; "
+            f"{_e(c.get('exr_frames', ''))}. Certificate: {_e(c.get('certificate', ''))}.{test} "
+            f"Check with <code>{_e(c.get('verify', ''))}</code>.</p>"
+            f"<table><tr><th>layer</th><th>source</th></tr>{layers}</table>")
+
+
+def _comp_block(info: dict) -> str:
+    if not info:
+        return ""
+    rows = []
+    plate = info.get("plate")
+    if plate:
+        rows.append(("plate", f"{plate.get('path')} ({plate.get('kind')}, {plate.get('colorspace')})"))
+        for c in plate.get("conform", []):
+            rows.append(("plate conformed", c))
+    else:
+        rows.append(("background", "the render's own street and sky (no plate)"))
+    lk = info.get("look", {})
+    rows.append(("look", f"{lk.get('preset')} ({lk.get('source')})" + (f" + {', '.join(lk['applied'])}" if lk.get("applied") else "")))
+    for w in lk.get("ignored", []):
+        rows.append(("look: not used", w))
+    rows.append(("look CDL (ACEScct)", json_short(lk.get("cdl"))))
+    rows.append(("graded", "the comp EXRs carry the look" if info.get("graded") else
+                 "the comp EXRs are ungraded (plate colour); the movies carry the look; comp/look.cc"))
+    for key, label in (("plate_grain_log_sigma", "plate grain (ACEScct sigma)"), ("grain_added_log_sigma", "grain added to the CG"),
+                       ("color_match", "colour match"), ("track", "2D track"), ("haze_colour", "haze colour")):
+        if key in info:
+            rows.append((label, json_short(info[key])))
+    sh = {k: v for k, v in (info.get("shake") or {}).items() if k != "offsets_px"}
+    rows.append(("camera shake", json_short(sh)))
+    body = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in rows)
+    return f"<h2>Comp</h2><table>{body}</table>"
+
+
+def json_short(v: Any) -> str:
+    import json
+
+    return json.dumps(v, default=str)[:400]
+
+
 def build_report_html(d: ReportData) -> str:
     spec = d.spec
     stills = "\n".join(
@@ -153,6 +204,7 @@ def build_report_html(d: ReportData) -> str:
 <h1>{_e(d.name)}</h1>
 <p class="muted">shot {_e(spec.shot)} &middot; seed {spec.seed} &middot; spec hash <code>{_e(d.spec_hash)}</code> &middot; written {now}</p>
 <p><span class="{label_cls}">{_e(d.label['label'])}</span></p>
+{_c2pa_block(d.label)}
 <h2>Prompt</h2>
 <blockquote>{_e(spec.prompt) if spec.prompt else '<span class="muted">(no prompt: the spec was written by hand)</span>'}</blockquote>
 <h2>Frames</h2>
@@ -160,6 +212,7 @@ def build_report_html(d: ReportData) -> str:
 <div class="stills">{stills}</div>
 {sheet}
 {physics_html(d.physics)}
+{_comp_block(d.comp)}
 <h2>Files</h2>
 <ul>{files}</ul>
 <h2>Time per stage</h2>

@@ -116,6 +116,9 @@ def deliver_shot(
     rate_per_hour: float | None = None,
     sim_info: dict[str, Any] | None = None,
     unused_fields: Sequence[str] = (),
+    comp: Any = None,
+    c2pa_cert: str | None = None,
+    c2pa_key: str | None = None,
 ) -> dict[str, Path]:
     """Deliver a rendered shot into ``out_dir``: ``<name>.mov`` (ProRes 422 HQ, Rec.709), ``<name>.mp4``
     (H.264, Rec.709), ``contact.png`` (sRGB), ``report.html``, ``provenance.json``.
@@ -124,12 +127,23 @@ def deliver_shot(
     ``stage_seconds``: seconds (or {"seconds", "cached", "key"}) per stage of this run, for the report;
     ``sim_info``: the sim cache's ``info.json`` (engine, timings) for the report; ``unused_fields``: spec fields
     no stage uses yet, which the report lists; ``rate_per_hour``: machine price for the cost line (default from
-    ``PLANO_MACHINE_RATE_PER_HOUR``). Returns {"mov", "mp4", "contact", "report", "provenance"} -> path.
+    ``PLANO_MACHINE_RATE_PER_HOUR``); ``comp``: the comp node's ``CompResult`` (its frames are what is delivered,
+    graded with its CDL when the comp itself is ungraded, over a plate), ``None`` delivers the passes' beauty;
+    ``c2pa_cert`` / ``c2pa_key``: the C2PA signing identity (default: environment, else plano's test chain).
+    Returns {"mov", "mp4", "contact", "report", "provenance"} -> path.
     """
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = _sorted_frames(exr_paths, spec)
+    pass_frames = frames
+    grade = None
+    if comp is not None:
+        frames = _sorted_frames(comp.frames, spec)
+        if not comp.graded:
+            from plano.comp.look import apply_cdl
+
+            grade = lambda rgb: apply_cdl(rgb, comp.cdl)  # noqa: E731 - the look, for the movies only
     n = len(frames)
     contact_idx = set(contact.pick_frames(n, CONTACT_FRAMES))
     still_idx = set(contact.pick_frames(n, STILLS))
@@ -154,6 +168,8 @@ def deliver_shot(
                     f"render pass {str(path)!r} is {passes.size[0]}x{passes.size[1]} but frame {frames[0][0]} is "
                     f"{width}x{height}; every frame of a shot must have the same size. Re-render with `plano shot --force render`."
                 )
+            if grade is not None:
+                passes = type(passes)(beauty=grade(passes.beauty))
             return passes, color.to_display(passes.beauty, "rec709")
 
         for i, (passes, video) in enumerate(_prefetched(list(enumerate(frames)), prepare)):
@@ -168,6 +184,8 @@ def deliver_shot(
                 if i in still_idx:
                     stills.append((frame, srgb))
             if i in pass_idx:
+                if comp is not None:
+                    passes = read_passes(pass_frames[i][1])
                 if passes.depth is not None:
                     depth = contact.depth_preview(passes.depth[..., 0])
                     pass_thumbs.append((f"depth {frame}", _downscale(depth, contact.THUMB_WIDTH)))
@@ -178,6 +196,10 @@ def deliver_shot(
 
     progress(0.92, "contact sheet")
     fps = spec.format.fps
+    info = machine.machine_info()
+    engines: dict[str, str] = {}
+    extra: dict[str, Any] = {}
+    stages = _stage_table(stage_seconds, time.perf_counter() - t0)
     out["contact"] = contact.contact_sheet(
         out_dir / "contact.png",
         thumbs,
@@ -185,33 +207,80 @@ def deliver_shot(
         title=f"{name}   {n} frames {frames[0][0]}-{frames[-1][0]}   {width}x{height} @ {fps:g} fps",
     )
 
+    progress(0.93, "C2PA")
+    from plano import __version__
+    from plano.io import c2pa as c2pa_io
+
+    label = report.ai_label(list(stages))
+    plate_info = (comp.info.get("plate") if comp is not None else None)
+    identity = c2pa_io.signing_identity(c2pa_cert, c2pa_key)
+    layers = dict(comp.info.get("layers", {})) if comp is not None else {"beauty": "simulated and rendered"}
+    frame_hashes = {f"{Path(p).parent.name}/{Path(p).name}": c2pa_io.sha256(p) for _, p in frames}
+    manifest_args = dict(ai_used=bool(label["generative_ai_used"]), layers=layers, spec_hash=stable_hash(spec),
+                         version=__version__, test=identity.test,
+                         plate={"title": Path(plate_info["path"]).name} if plate_info else None)
+    ingredient = None
+    if plate_info:
+        from plano.comp.plate import sequence_files
+
+        pp = Path(plate_info["path"])
+        ingredient = pp if pp.is_file() else next(iter(sorted(sequence_files(pp).items())), (None, None))[1]
+    for key in ("mov", "mp4"):
+        c2pa_io.sign_file(out[key], out[key], c2pa_io.manifest_definition(
+            out[key].name, frames=frame_hashes, **manifest_args), identity, ingredient,
+            Path(plate_info["path"]).name if plate_info else None)
+    sidecar = c2pa_io.sign_sidecar(out["contact"], c2pa_io.manifest_definition("contact.png", **manifest_args), identity)
+    c2pa_record = {
+        "digital_source_type": c2pa_io.source_type(bool(label["generative_ai_used"]), plate_info is not None),
+        "why": ("a trained model made some pixels" if label["generative_ai_used"] else
+                ("simulated and rendered CG composited over a captured plate: a composite with a synthetic element"
+                 if plate_info else "procedural, simulated and rendered: made by an algorithm, no trained model")),
+        "signed": [out["mov"].name, out["mp4"].name], "sidecars": [sidecar.name],
+        "exr_frames": f"{len(frame_hashes)} EXR frames bound by SHA-256 in the movies' manifests ({c2pa_io.FRAMES_LABEL})",
+        "certificate": identity.describe(), "test_certificate": identity.test,
+        "verify": f"plano verify {out['mov'].name}",
+    }
+    label = {**label, "c2pa": c2pa_record, "layers": layers}
+    if plate_info:
+        label["label"] = label["label"].replace("every frame was rendered from geometry and simulation",
+                                                "a captured plate with simulated and rendered CG over it")
+    extra["c2pa"] = c2pa_record
+    extra["layers"] = {k: {"source": v} for k, v in layers.items()}
+    if plate_info:
+        extra["layers"]["plate"]["file"] = plate_info["path"]
+        if ingredient is not None and Path(ingredient).is_file():
+            extra["layers"]["plate"]["sha256"] = c2pa_io.sha256(ingredient)
+    if comp is not None:
+        extra["comp"] = comp.info
+
     progress(0.95, "report")
-    info = machine.machine_info()
-    engines: dict[str, str] = {}
-    extra: dict[str, Any] = {}
     if sim_info:
         extra["sim_info"] = sim_info
         if sim_info.get("engine"):
             engines["sim engine (this shot)"] = str(sim_info["engine"])
-    header = read_header(frames[0][1])
+    header = read_header(pass_frames[0][1])
     for k, v in header.items():  # what the renderer wrote about itself (software, GL renderer, ...)
         if v.strip():
             engines[f"render {k} (this shot)"] = v.strip()[:200]
     engines.update(machine.engine_versions())
     col = color.color_info()
     stages = _stage_table(stage_seconds, time.perf_counter() - t0)
+    label.setdefault("generative_ai_used", False)
     rate = rate_per_hour if rate_per_hour is not None else machine.machine_rate()
     total = sum(float(s.get("seconds") or 0.0) for s in stages.values())
     cost = machine.cost(total, int(info["cores"]), rate)
     extra["cost"] = cost
-    label = report.ai_label(list(stages))
     spec_hash = stable_hash(spec)
     frame_info = {"count": n, "first": frames[0][0], "last": frames[-1][0], "width": width, "height": height, "fps": fps}
 
     def rel(p: Path) -> str:
         return str(Path(p).relative_to(out_dir)) if Path(p).is_relative_to(out_dir) else str(p)
 
-    files = {"ProRes 422 HQ movie": rel(out["mov"]), "H.264 review movie": rel(out["mp4"]), "contact sheet": rel(out["contact"])}
+    files = {"ProRes 422 HQ movie": rel(out["mov"]), "H.264 review movie": rel(out["mp4"]), "contact sheet": rel(out["contact"]),
+             "contact sheet C2PA sidecar": rel(sidecar)}
+    if comp is not None:
+        files["comp frames (first)"] = rel(frames[0][1])
+        files["look (ASC CDL)"] = rel(Path(frames[0][1]).parent / "look.cc")
     if (out_dir / "spec.yaml").exists():
         files["spec.yaml"] = "spec.yaml"
     if (out_dir / "scene.usda").exists():
@@ -222,6 +291,7 @@ def deliver_shot(
             name=name, spec=spec, stills=stills, stages=stages, machine=info, cost=cost, engines=engines,
             color=col, label=label, files=files, frames=frame_info, spec_hash=spec_hash,
             unused=tuple(unused_fields), physics=((sim_info or {}).get("extra") or {}).get("collapse"),
+            comp=dict(comp.info) if comp is not None else {},
         ),
     )
 
@@ -236,7 +306,8 @@ def deliver_shot(
         out_dir / "provenance.json",
         provenance.build_provenance(
             name=name, spec=spec, spec_hash=spec_hash, engines=engines, color=col, stages=stages, label=label,
-            machine=info, passes=passes_info, outputs={k: out[k] for k in ("mov", "mp4", "contact", "report")},
+            machine=info, passes=passes_info, outputs={**{k: out[k] for k in ("mov", "mp4", "contact", "report")},
+                                                       "contact_c2pa": sidecar},
             root=out_dir, extra=extra,
         ),
     )

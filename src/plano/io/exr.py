@@ -19,7 +19,7 @@ from plano.core.atomic import atomic_path
 from plano.errors import MissingEngine, PlanoError
 from plano.schema.passes import CHANNELS, HALF_MAX, Passes, channel_dtype
 
-COMPRESSIONS = ("zip", "zips", "piz", "none")
+COMPRESSIONS = ("zip", "zips", "piz", "rle", "none")
 SETTINGS_ATTRIBUTE = "plano/settings"
 """Header attribute holding the render settings' key (``is_complete`` compares it)."""
 
@@ -34,21 +34,25 @@ def _openexr():
 
 def _compression(OpenEXR, name: str):
     table = {"zip": OpenEXR.ZIP_COMPRESSION, "zips": OpenEXR.ZIPS_COMPRESSION, "piz": OpenEXR.PIZ_COMPRESSION,
-             "none": OpenEXR.NO_COMPRESSION}
+             "rle": OpenEXR.RLE_COMPRESSION, "none": OpenEXR.NO_COMPRESSION}
     if name not in table:
         raise PlanoError(f"EXR compression {name!r} is not known; expected one of {list(COMPRESSIONS)}")
     return table[name]
 
 
 def write_channels(path: str | Path, channels: Mapping[str, np.ndarray], attributes: Mapping[str, str] | None = None,
-                   compression: str = "zip") -> Path:
+                   compression: str = "zip", types: Mapping[str, str] | None = None) -> Path:
     """Write ``{channel name: (H, W) array}`` as one scanline EXR, atomically. Storage type per channel from the
-    channel table (``plano.schema.passes.channel_dtype``: half for colour, alpha, normals, dust; float otherwise);
-    half values are clipped to +-65504. ``attributes``: extra (string) header attributes."""
+    channel table (``plano.schema.passes.channel_dtype``: half for colour, alpha, normals, dust; float otherwise)
+    unless ``types`` names it (``{"plate.R": "half"}``); half values are clipped to +-65504. ``attributes``: extra
+    (string) header attributes."""
     OpenEXR = _openexr()
     out = {}
     for name, arr in channels.items():
-        dtype = channel_dtype(name)
+        given = (types or {}).get(name)
+        if given not in (None, "half", "float"):
+            raise PlanoError(f"EXR channel {name!r}: storage type {given!r} is not known; expected 'half' or 'float'")
+        dtype = channel_dtype(name) if given is None else (np.float16 if given == "half" else np.float32)
         a = np.asarray(arr, dtype=np.float32)
         if a.ndim != 2:
             raise PlanoError(f"EXR channel {name!r} has shape {a.shape}; expected (H, W)")

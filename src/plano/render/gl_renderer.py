@@ -28,7 +28,8 @@ from plano.render.quality import RenderSettings
 from plano.scene.model import Scene, look_at
 from plano.sim.model import Chunks, DustGrid, Particles
 
-PASS_NAMES = ("beauty", "alpha", "depth", "normal", "object_id", "material_id", "motion", "dust")
+PASS_NAMES = ("beauty", "alpha", "depth", "normal", "object_id", "material_id", "motion", "dust", "dust_rgb",
+              "dust_plate")
 
 
 @functools.lru_cache(maxsize=None)
@@ -170,12 +171,26 @@ class Renderer:
         self.noise2d.filter = (ctx.LINEAR_MIPMAP_LINEAR, ctx.LINEAR)
         self.density_tex = None
         self.light_tex = None
+        self.standin_tex = self._standin_texture()
         self.profile = False
         self.depth_prepass = True
         self.timings: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
 
     # ------------------------------------------------------------------ setup
+    def _standin_texture(self):
+        """(ids, 1) R32F: 1 for the object ids of the render's stand-ins for what a plate shows instead (the
+        neighbours and the street furniture); 0 for the hero, the ground and the particles above the parts."""
+        from plano.schema.passes import is_stand_in
+
+        n = len(self.scene.parts) + 2
+        flags = np.zeros(n, np.float32)
+        for i, p in enumerate(self.scene.parts):
+            flags[i + 1] = 1.0 if is_stand_in(p.building, p.group) else 0.0
+        t = self._keep(self.ctx.texture((n, 1), 1, flags.tobytes(), dtype="f4"))
+        t.filter = (self.ctx.NEAREST, self.ctx.NEAREST)
+        return t
+
     def _keep(self, obj):
         self._resources.append(obj)
         return obj
@@ -262,15 +277,16 @@ class Renderer:
         dw, dh = (max(1, w // 2), max(1, h // 2)) if s.dust_half_res else (w, h)
         self.dust_size = (dw, dh)
         self.t_dust = tex(dtype="f2", size=(dw, dh))
-        self.fbo_dust = self._keep(ctx.framebuffer([self.t_dust]))
-        self.t_beauty, self.t_aux = tex(), tex()
-        self.fbo_beauty = self._keep(ctx.framebuffer([self.t_beauty, self.t_aux]))
+        self.t_dust_plate_march = tex(dtype="f2", size=(dw, dh))
+        self.fbo_dust = self._keep(ctx.framebuffer([self.t_dust, self.t_dust_plate_march]))
+        self.t_beauty, self.t_aux, self.t_dust_rgb, self.t_dust_plate = tex(), tex(), tex(), tex()
+        self.fbo_beauty = self._keep(ctx.framebuffer([self.t_beauty, self.t_aux, self.t_dust_rgb, self.t_dust_plate]))
         self.t_ping, self.t_pong = tex(), tex()
         self.fbo_ping = self._keep(ctx.framebuffer([self.t_ping]))
         self.fbo_pong = self._keep(ctx.framebuffer([self.t_pong]))
         if s.supersample > 1:  # the delivered size, for packing the passes before reading them back
             size = (s.width, s.height)
-            self.t_packed = [tex(size=size) for _ in range(4)]
+            self.t_packed = [tex(size=size) for _ in range(5)]
             for t in self.t_packed:
                 t.filter = (ctx.NEAREST, ctx.NEAREST)
             self.fbo_pack = self._keep(ctx.framebuffer(self.t_packed))
@@ -468,6 +484,8 @@ class Renderer:
         if self.light_tex is not None:
             self.light_tex.use(6)
         _set(prog, "u_light", 6)
+        self.t_dust_plate_march.use(7)
+        _set(prog, "u_dust_plate", 7)
         _set(prog, "u_light_viewproj", lvp)
         _set(prog, "u_viewproj", _mat(vp))
         _set(prog, "u_view", _mat(view))
@@ -564,8 +582,11 @@ class Renderer:
         self.density_tex.use(1)
         self.light_tex.use(2)
         self.noise_tex.use(3)
-        for unit, name in enumerate(("u_pos", "u_density", "u_light", "u_noise")):
+        self.t_ids.use(4)
+        self.standin_tex.use(5)
+        for unit, name in enumerate(("u_pos", "u_density", "u_light", "u_noise", "u_ids", "u_standin")):
             _set(prog, name, unit)
+        _set(prog, "u_n_ids", int(self.standin_tex.width))
         _set(prog, "u_inv_viewproj", _mat(np.linalg.inv(vp)))
         _set(prog, "u_cam_pos", tuple(cam_pos))
         _set(prog, "u_box_min", tuple(box_min))
@@ -663,16 +684,18 @@ class Renderer:
         if ss > 1:  # average / pick on the GPU, read the delivered size
             prog = self.progs["pack"]
             for unit, (name, t) in enumerate((("u_color", color_tex), ("u_aux", self.t_aux), ("u_pos", self.t_pos),
-                                              ("u_ids", self.t_ids))):
+                                              ("u_ids", self.t_ids), ("u_dust_rgb", self.t_dust_rgb),
+                                              ("u_dust_plate", self.t_dust_plate))):
                 t.use(unit)
                 _set(prog, name, unit)
             _set(prog, "u_ss", int(ss))
             self.fbo_pack.use()
             self.fullscreen["pack"].render(vertices=3)
             w, h = self.settings.width, self.settings.height
-            color, dis, nrm, mot = (read(t) for t in self.t_packed)
+            color, dis, nrm, mot, dplate = (read(t) for t in self.t_packed)
             dust, motion = dis[..., 3:4], mot[..., 0:2]
             normal, depth, idv = nrm[..., 0:3], dis[..., 0:1], dis[..., 1:3]
+            dust_rgb = np.concatenate([nrm[..., 3:4], mot[..., 2:4]], axis=-1)
         else:
             color = read(color_tex)
             aux = read(self.t_aux)
@@ -680,6 +703,8 @@ class Renderer:
             ids = read(self.t_ids)
             dust, motion = aux[..., 3:4], ids[..., 2:4]
             normal, depth, idv = aux[..., 0:3], pos[..., 3:4], ids[..., 0:2]
+            dust_rgb = read(self.t_dust_rgb)[..., 0:3]
+            dplate = read(self.t_dust_plate)
         out = {
             "beauty": color[..., 0:3],
             "alpha": color[..., 3:4],
@@ -689,6 +714,8 @@ class Renderer:
             "material_id": idv[..., 1:2],
             "motion": motion,
             "dust": dust,
+            "dust_rgb": dust_rgb,
+            "dust_plate": dplate,
         }
         return {k: np.ascontiguousarray(np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0), np.float32)
                 for k, v in out.items()}

@@ -139,9 +139,65 @@ def in_frame_vertically(rig: CameraRig, i: int, points: np.ndarray, margin: floa
                 and 0 <= cx <= rig.width)
 
 
+def solve_plate_camera(spec: ShotSpec, hero_bounds: np.ndarray, front: np.ndarray) -> tuple[CameraRig, dict]:
+    """The CG camera of a plate (``spec.plate.camera``): its lens and film back, its height and tilt, and the
+    distance and bearing that put the foot of the building's front where the plate shows it (``building_px``,
+    pixels at the spec's resolution) or at ``building_distance_m``. Static: a hand-held plate's motion comes from
+    the 2D track in comp."""
+    from plano.errors import PlanoError
+
+    cam, pc, fmt = spec.camera, spec.plate.camera, spec.format
+    sq = cam.squeeze if cam.anamorphic else 1.0
+    aw, ah = film_back(pc.sensor_width_mm or cam.sensor_width_mm, pc.sensor_height_mm or cam.sensor_height_mm,
+                       fmt.aspect, sq)
+    f_mm = float(pc.focal_length_mm)
+    W, H = fmt.width, fmt.height
+    fx, fy = f_mm * W / (sq * aw), f_mm * H / ah  # focal length in pixels
+    z = 1.7 if pc.height_m is None else float(pc.height_m)
+    tilt = math.radians(pc.tilt_deg)
+    front = np.asarray(front, float)
+    front = front / np.linalg.norm(front)
+    lo, hi = np.asarray(hero_bounds, float)
+    c, half = 0.5 * (lo + hi), 0.5 * (hi - lo)
+    foot = np.array([c[0], c[1], lo[2]]) + np.r_[front[:2], 0.0] * (abs(front[0]) * half[0] + abs(front[1]) * half[1])
+    bx, by = pc.building_px if pc.building_px is not None else (W / 2.0, H * 0.8)
+    yaw = math.atan((bx - W / 2.0) / fx)
+    if pc.building_distance_m is not None:
+        d = float(pc.building_distance_m)
+    else:
+        dep = math.atan((by - H / 2.0) / fy) * math.cos(yaw) - tilt
+        if dep <= math.radians(0.05):
+            raise PlanoError(
+                f"plate.camera: the building's foot at y = {by:g} px is at or above the horizon for a lens {z:g} m high "
+                f"tilted {pc.tilt_deg:g} deg; give a y lower in the frame, another tilt or height, or building_distance_m")
+        d = (z - lo[2]) / math.tan(dep) / max(math.cos(yaw), 1e-3)
+    eye = foot + np.r_[front[:2], 0.0] * d
+    eye[2] = z
+    to_foot = np.r_[(foot - eye)[:2], 0.0]
+    to_foot /= np.linalg.norm(to_foot)
+    horiz = _rot_z(to_foot, yaw)
+    view = math.cos(tilt) * horiz + np.array([0.0, 0.0, math.sin(tilt)])
+    n = fmt.frame_count
+    P = np.repeat(eye[None], n, axis=0)
+    T = P + view * max(d, 1.0)
+    U = np.repeat(np.array([[0.0, 0.0, 1.0]]), n, axis=0)
+    if cam.dutch_deg:
+        U = np.array([_rodrigues(u, view, math.radians(cam.dutch_deg)) for u in U])
+    rig = _look_rig(P, T, U, f_mm, aw, ah, sq, spec, cam.body, focus=np.full(n, float(np.linalg.norm(foot - eye))))
+    got = rig.project(0, foot[None])[0]
+    facts = {"plate_camera": True, "focal_length_mm": f_mm, "height_m": z, "tilt_deg": pc.tilt_deg,
+             "distance_m": float(np.linalg.norm(foot - eye)), "building_px_wanted": [float(bx), float(by)],
+             "building_px_got": [float(got[0]), float(got[1])], "hfov_deg": math.degrees(rig.horizontal_fov(0)),
+             "vfov_deg": math.degrees(rig.vertical_fov(0)), "movement": "plate (static; hand-held motion from the track)"}
+    return rig, facts
+
+
 def solve_camera(spec: ShotSpec, hero_bounds: np.ndarray, front: np.ndarray, rng: np.random.Generator
                  ) -> tuple[CameraRig, dict]:
-    """The camera rig for a spec, a hero building's bounds (2, 3) and its front direction (unit, horizontal)."""
+    """The camera rig for a spec, a hero building's bounds (2, 3) and its front direction (unit, horizontal).
+    A plate camera stated in the spec (``plate.camera.focal_length_mm``) is matched instead."""
+    if spec.plate.camera.focal_length_mm is not None:
+        return solve_plate_camera(spec, hero_bounds, front)
     cam, fmt = spec.camera, spec.format
     framing = FRAMING[cam.shot_size]
     sq = cam.squeeze if cam.anamorphic else 1.0

@@ -19,8 +19,8 @@ from plano.spec.view import SpecView
 SET_FIELDS = ("seed", "subject", "place", "light", "look.preset")
 """The building, its street, the sun and sky (the light and the look's preset turn the building to the sun)."""
 SCENE_FIELDS = ("seed", "camera", "format.aspect", "format.width", "format.height", "format.frame_start",
-                "format.duration_s", "format.fps")
-"""The camera and its framing, and the frames it has a pose for."""
+                "format.duration_s", "format.fps", "plate.camera")
+"""The camera and its framing (or the plate's camera, when it is stated), and the frames it has a pose for."""
 
 
 def make_set(spec: Any) -> Node:

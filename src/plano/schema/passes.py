@@ -16,6 +16,11 @@ object_id      id.object                   float  integer ``Scene.parts`` index 
 material_id    id.material                 float  integer ``Material.id``; 0 = sky
 motion         motion.X, motion.Y          float  pixels to the next frame, +X right, +Y down
 dust           dust.A                      half   dust opacity 0..1
+dust_rgb       dust.R, dust.G, dust.B      half   scene-linear ACEScg light the dust adds, premultiplied
+                                                  (beauty = what is behind x (1 - dust) + dust_rgb)
+dust_plate     dustplate.R, .G, .B, .A     half   the dust marched past the render's stand-ins (neighbours,
+                                                  street furniture): light (premultiplied) and opacity, for
+                                                  comp over a plate that replaces them
 =============  ==========================  =====  ====================================================
 
 In memory every layer is a ``(H, W, C)`` float32 array, ``C`` = the number of its channels (rows from the top).
@@ -65,7 +70,20 @@ LAYERS: tuple[Layer, ...] = (
     Layer("material_id", ("id.material",), "float", "integer Material.id; 0 = sky"),
     Layer("motion", ("motion.X", "motion.Y"), "float", "pixels to the next frame, +X right, +Y down"),
     Layer("dust", ("dust.A",), "half", "dust opacity 0..1"),
+    Layer("dust_rgb", ("dust.R", "dust.G", "dust.B"), "half",
+          "scene-linear ACEScg light the dust adds, premultiplied (beauty = behind x (1 - dust) + dust_rgb)"),
+    Layer("dust_plate", ("dustplate.R", "dustplate.G", "dustplate.B", "dustplate.A"), "half",
+          "the dust marched past the render's stand-ins (neighbours, street furniture): light, opacity"),
 )
+GROUND_GROUPS: tuple[str, ...] = ("ground", "road", "sidewalk", "kerb")
+"""Scene part groups of the ground. Every other part that is not the hero building's (the neighbours with their
+windows and facades, the street furniture) stands in for what a plate shows instead: the dust behind those is in
+``dust_plate``."""
+
+
+def is_stand_in(building: str, group: str) -> bool:
+    """Whether a scene part stands in for what a plate replaces (not the hero, not the ground)."""
+    return building != "hero" and group not in GROUND_GROUPS
 LAYER: dict[str, Layer] = {layer.name: layer for layer in LAYERS}
 LAYER_NAMES: tuple[str, ...] = tuple(LAYER)
 REQUIRED: tuple[str, ...] = ("beauty",)
@@ -110,7 +128,9 @@ def _as_layer(name: str, value, height: int | None, width: int | None, source: s
 class Passes:
     """One frame's passes, each ``(H, W, C)`` float32 (see the module's table): ``beauty`` (H, W, 3) ACEScg,
     ``alpha`` (H, W, 1), ``depth`` (H, W, 1) metres, ``normals`` (H, W, 3), ``object_id`` (H, W, 1),
-    ``material_id`` (H, W, 1), ``motion`` (H, W, 2) pixels, ``dust`` (H, W, 1). Absent layers are ``None``.
+    ``material_id`` (H, W, 1), ``motion`` (H, W, 2) pixels, ``dust`` (H, W, 1), ``dust_rgb`` (H, W, 3) ACEScg,
+    ``dust_plate`` (H, W, 4).
+    Absent layers are ``None``.
 
     Arrays are checked and converted on construction (a one-channel layer may be given as (H, W)); a wrong
     shape is a PlanoError that names the layer, the shape received and the shape expected.
@@ -124,6 +144,8 @@ class Passes:
     material_id: np.ndarray | None = None
     motion: np.ndarray | None = None
     dust: np.ndarray | None = None
+    dust_rgb: np.ndarray | None = None
+    dust_plate: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         beauty = _as_layer("beauty", self.beauty, None, None, "")

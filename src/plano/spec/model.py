@@ -166,6 +166,76 @@ class Look(Strict):
     """Grade words: ``desaturated``, ``teal_orange``, ``warm``, ``cool``, ``high_contrast``, ``film_grain``, ..."""
 
 
+class PlateCamera(Strict):
+    """The camera that shot the plate, as the artist states it (camera report, survey). Left at ``None``, the
+    CG camera is solved from the spec's own camera and framing as without a plate."""
+
+    focal_length_mm: float | None = Field(default=None, gt=0.0, le=2000.0)
+    """The plate's lens. Setting it makes the CG camera match the plate's (with the fields below)."""
+    sensor_width_mm: float | None = Field(default=None, gt=0.0, le=100.0)
+    """Film back width actually used for the plate (default: the spec camera's sensor)."""
+    sensor_height_mm: float | None = Field(default=None, gt=0.0, le=100.0)
+    height_m: float | None = Field(default=None, ge=0.0, le=2000.0)
+    """Lens height above the ground (default 1.7 m)."""
+    tilt_deg: float = Field(default=0.0, ge=-89.0, le=89.0)
+    """Up (+) or down (-) from level."""
+    building_px: tuple[float, float] | None = None
+    """Where the foot of the building's front stands in the plate, (x, y) pixels from the top-left of the plate
+    at the shot's resolution. With ``height_m`` and ``tilt_deg`` it fixes the distance to the building."""
+    building_distance_m: float | None = Field(default=None, gt=0.0, le=50000.0)
+    """Distance from the lens to the building's front, when it was measured (overrides ``building_px``'s y)."""
+    k1: float = Field(default=0.0, ge=-1.0, le=1.0)
+    """Brown-Conrady radial distortion of the plate's lens (normalised to the half-diagonal): applied to the CG."""
+    k2: float = Field(default=0.0, ge=-1.0, le=1.0)
+
+
+class Plate(Strict):
+    """The live-action plate the CG goes over: a movie, an image sequence or one still held for the shot."""
+
+    path: str | None = None
+    """``plate.mov``, ``plate.####.exr`` (or ``plate.%04d.dpx``) or ``still.jpg``; ``None``: no plate, the
+    rendered street and sky are the background."""
+    colorspace: str = "sRGB"
+    """The plate's input colour space (``plano colorspaces`` lists them): sRGB, Rec.709, ARRI LogC3, ..."""
+    fps: float | None = Field(default=None, gt=0.0, le=240.0)
+    """The plate's frame rate; ``None``: the movie's own, or the shot's for a sequence. A plate at another rate
+    than the shot is conformed by holding the nearest plate frame, and the report says so."""
+    first_frame: int | None = Field(default=None, ge=0)
+    """The plate frame (sequence number, or movie frame from 0) that goes with the shot's first frame."""
+    hold: bool = False
+    """Hold the plate's first frame for the whole shot (a still is always held)."""
+    track: bool = False
+    """A hand-held plate: 2D-track it (OpenCV features) and move the CG with it."""
+    camera: PlateCamera = PlateCamera()
+
+
+class Comp(Strict):
+    """How the CG sits in the plate. Defaults are what a compositor would start from."""
+
+    haze_per_km: float | None = Field(default=None, ge=0.0, le=50.0)
+    """Aerial perspective on the CG: extinction per kilometre (``None``: from the weather)."""
+    light_wrap: float = Field(default=0.35, ge=0.0, le=1.0)
+    """How much of the background bleeds over the CG's edges."""
+    grain: bool = True
+    """Measure the plate's grain and match it on the CG (film grain of the look without a plate)."""
+    color_match: bool = True
+    """Match the CG's blacks, mid-grey and whites to the plate's."""
+    shadows: float = Field(default=0.85, ge=0.0, le=1.0)
+    """How strongly the CG's shadow on the rendered ground (and the dust's) darkens the plate's ground."""
+    shake_px: float = Field(default=6.0, ge=0.0, le=200.0)
+    """Camera shake at the strongest impact, in pixels of an HD frame (1920 wide; scaled to the picture's width;
+    0: none)."""
+    shake_decay_s: float = Field(default=0.5, gt=0.0, le=10.0)
+    """How quickly the shake dies away after an impact."""
+    shake_hz: float = Field(default=8.0, gt=0.0, le=60.0)
+    vignette: float = Field(default=0.25, ge=0.0, le=1.0)
+    chromatic_aberration_px: float = Field(default=0.6, ge=0.0, le=20.0)
+    """Lateral fringing at the frame's corners, in pixels of an HD frame (1920 wide)."""
+    exr_compression: Literal["rle", "piz", "zip", "zips", "none"] = "rle"
+    """Lossless compression of the comp EXRs: ``rle`` (default) is the fastest to write (a third larger than
+    ``piz``, which packs grainy frames best; ``zip`` is the smallest and slowest)."""
+
+
 class ShotSpec(Strict):
     schema_version: int = SCHEMA_VERSION
     shot: str = "SEQ010_SH010"
@@ -179,6 +249,8 @@ class ShotSpec(Strict):
     action: Action = Action()
     effects: tuple[Effect, ...] = ("dust", "debris")
     look: Look = Look()
+    plate: Plate = Plate()
+    comp: Comp = Comp()
     sources: dict[str, tuple[str, ...]] = {}
     """For each field path the parser set (``camera.focal_length_mm``), the words that set it."""
     notes: tuple[str, ...] = ()

@@ -6,6 +6,7 @@ uniform sampler2D u_normal;
 uniform sampler2D u_pos;
 uniform sampler2D u_extra;
 uniform sampler2D u_dust;
+uniform sampler2D u_dust_plate;    // the dust marched past the render's stand-ins (for comp over a plate)
 uniform sampler2DShadow u_shadow;
 uniform sampler3D u_light;
 uniform mat4 u_light_viewproj;
@@ -27,6 +28,8 @@ uniform vec3 u_box_size;
 uniform float u_exposure;
 layout(location = 0) out vec4 o_beauty;
 layout(location = 1) out vec4 o_aux;     // camera-space normal, dust opacity
+layout(location = 2) out vec4 o_dust_rgb; // the light the dust adds (premultiplied), for comp over a plate
+layout(location = 3) out vec4 o_dust_plate; // the same past the stand-ins a plate replaces: light, opacity
 
 const vec2 POISSON[16] = vec2[](
     vec2(-0.94201624, -0.39906216), vec2(0.94558609, -0.76890725), vec2(-0.09418410, -0.92938870),
@@ -91,8 +94,8 @@ float ggx_spec(vec3 N, vec3 V, vec3 L, float rough) {
 // (which also evens out the march's per-pixel jitter) weighted by how close the depth each of them stopped at
 // is to this pixel's depth (no halo of dust across a building's edge)
 float far_depth(float d) { return d > 0.0 ? d : 1e7; }
-vec4 dust_sample(vec2 uv, float depth) {
-    if (u_dust_size.x >= u_size.x) return textureLod(u_dust, uv, 0.0);
+vec4 dust_sample(sampler2D dust_tex, vec2 uv, float depth) {
+    if (u_dust_size.x >= u_size.x) return textureLod(dust_tex, uv, 0.0);
     vec2 st = uv * u_dust_size - 0.5;
     ivec2 i0 = ivec2(floor(st + 0.5));
     float dz = far_depth(depth);
@@ -106,7 +109,7 @@ vec4 dust_sample(vec2 uv, float depth) {
         float tz = far_depth(textureLod(u_pos, (vec2(t) + 0.5) / u_dust_size, 0.0).w);
         float wz = 1.0 / (1e-3 + abs(tz - dz) / min(tz, dz));
         float w = wb * wz + 1e-6;
-        sum += texelFetch(u_dust, t, 0) * w;
+        sum += texelFetch(dust_tex, t, 0) * w;
         wsum += w;
     }
     return sum / wsum;
@@ -169,13 +172,18 @@ void main() {
         col = col * T + haze_col * (1.0 - T);
     }
     float dust_op = 0.0;
+    vec3 dust_rgb = vec3(0.0);
     if (u_has_dust == 1) {
-        vec4 d = dust_sample(v_uv, P.w);
+        vec4 d = dust_sample(u_dust, v_uv, P.w);
         col = col * d.a + d.rgb;
+        dust_rgb = d.rgb;
         alpha = 1.0 - (1.0 - alpha) * d.a;
         dust_op = 1.0 - d.a;
     }
     col = clamp(col * u_exposure, 0.0, 60000.0);
     o_beauty = vec4(col, alpha);
     o_aux = vec4(ncam, dust_op);
+    o_dust_rgb = vec4(clamp(dust_rgb * u_exposure, 0.0, 60000.0), 0.0);
+    vec4 dp = u_has_dust == 1 ? dust_sample(u_dust_plate, v_uv, P.w) : vec4(0.0, 0.0, 0.0, 1.0);
+    o_dust_plate = vec4(clamp(dp.rgb * u_exposure, 0.0, 60000.0), 1.0 - dp.a);
 }

@@ -1,5 +1,6 @@
 // Single-scatter ray-march of the dust grid, stopped at the opaque depth.
-// Out: rgb in-scattered light (ACEScg), a = transmittance along the view ray.
+// Out: rgb in-scattered light (ACEScg), a = transmittance along the view ray; and the same marched on past the
+// render's own stand-ins (neighbours, street furniture: what a plate replaces) for comp over a plate.
 in vec2 v_uv;
 uniform sampler2D u_pos;          // g-buffer world position, w = view depth (0: sky)
 uniform sampler3D u_density;
@@ -22,7 +23,11 @@ uniform vec3 u_wind;
 uniform float u_noise_scale;
 uniform float u_powder_m;       // depth over which the powder effect builds (a few cells)
 uniform float u_frame_seed;
+uniform sampler2D u_ids;         // object id in x
+uniform sampler2D u_standin;     // (ids, 1): 1 where the object is a stand-in a plate replaces
+uniform int u_n_ids;
 layout(location = 0) out vec4 o_dust;
+layout(location = 1) out vec4 o_dust_plate;
 
 void main() {
     vec4 a = u_inv_viewproj * vec4(v_uv * 2.0 - 1.0, -1.0, 1.0);
@@ -31,28 +36,43 @@ void main() {
     vec3 rd = normalize(b.xyz / b.w - a.xyz / a.w);
     vec4 P = textureLod(u_pos, v_uv, 0.0);
     float tmax = 1e9;
-    if (P.w > 0.0) tmax = length(P.xyz - ro);
+    float tmax_plate = 1e9;
+    if (P.w > 0.0) {
+        tmax = length(P.xyz - ro);
+        int id = clamp(int(textureLod(u_ids, v_uv, 0.0).x + 0.5), 0, u_n_ids - 1);
+        tmax_plate = texelFetch(u_standin, ivec2(id, 0), 0).r > 0.5 ? 1e9 : tmax;
+    }
 
     vec3 inv = 1.0 / (rd + vec3(rd.x == 0.0 ? 1e-9 : 0.0, rd.y == 0.0 ? 1e-9 : 0.0, rd.z == 0.0 ? 1e-9 : 0.0));
     vec3 t0 = (u_march_min - ro) * inv, t1 = (u_march_max - ro) * inv;
     vec3 tn = min(t0, t1), tf = max(t0, t1);
     float tenter = max(max(max(tn.x, tn.y), tn.z), 0.0);
-    float texit = min(min(min(tf.x, tf.y), tf.z), tmax);
-    if (texit <= tenter) { o_dust = vec4(0.0, 0.0, 0.0, 1.0); return; }
+    float tbox = min(min(tf.x, tf.y), tf.z);
+    float texit = min(tbox, tmax);
+    float texit_plate = min(tbox, tmax_plate);
+    if (texit_plate <= tenter) { o_dust = vec4(0.0, 0.0, 0.0, 1.0); o_dust_plate = o_dust; return; }
 
-    // steps in proportion to the length inside the occupied box (a grazing ray needs few)
+    // steps in proportion to the length inside the occupied box (a grazing ray needs few); the render's part of
+    // the ray sets the step, and the march goes on past a stand-in with the same step for the plate's dust
     float diag = length(u_march_max - u_march_min);
-    int steps = clamp(int(ceil(float(u_steps) * (texit - tenter) / max(diag * 0.6, 1e-3))), 6, u_steps);
-    float dt = (texit - tenter) / float(steps);
+    bool render_ray = texit > tenter;     // false: a stand-in in front of all the dust
+    float seg = render_ray ? texit - tenter : texit_plate - tenter;
+    int nseg = clamp(int(ceil(float(u_steps) * seg / max(diag * 0.6, 1e-3))), 6, u_steps);
+    float dt = seg / float(nseg);
+    int steps = render_ray ? nseg : 0;
+    int steps_plate = max(steps, min(int(ceil((texit_plate - tenter) / dt - 1e-4)), 2 * u_steps));
     // interleaved gradient noise: an even spread of ray offsets between neighbours (less grain than white noise)
     vec2 fc = gl_FragCoord.xy + vec2(5.588238, 5.588238) * u_frame_seed;
     float jitter = fract(52.9829189 * fract(dot(fc, vec2(0.06711056, 0.00583715))));
     float T = 1.0;
     vec3 L = vec3(0.0);
+    float Tr = 1.0;
+    vec3 Lr = vec3(0.0);
     float ph = phase_hg(dot(rd, u_sun_dir), u_g) * 4.0 * PI;
     vec3 amb = mix(u_horizon, u_zenith, 0.4) + u_ground * 0.3;
-    for (int i = 0; i < steps; i++) {
+    for (int i = 0; i < steps_plate; i++) {
         float t = tenter + (float(i) + jitter) * dt;
+        if (i == steps) { Tr = T; Lr = L; }   // the render's ray ends here
         vec3 p = ro + rd * t;
         vec3 uvw = (p - u_box_min) / u_box_size;
         vec2 ds = texture(u_density, uvw).rg;   // density kg/m^3, smoke fraction
@@ -75,7 +95,9 @@ void main() {
         float e = exp(-sigma * dt);
         L += T * S * (1.0 - e);
         T *= e;
-        if (T < 0.004) { T = 0.0; break; }
+        if (T < 0.004) { T = 0.0; if (i < steps) { Tr = T; Lr = L; } break; }
     }
-    o_dust = vec4(L, T);
+    if (steps_plate <= steps) { Tr = T; Lr = L; }
+    o_dust = vec4(Lr, Tr);
+    o_dust_plate = vec4(L, T);
 }
