@@ -4,22 +4,14 @@ hash, stage cache keys) and the SHA-256 of every delivered file."""
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from plano.core.atomic import atomic_write_text
+from plano.core.store import file_digest
 
 SCHEMA = "plano.provenance/1"
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def build_provenance(
@@ -57,7 +49,7 @@ def build_provenance(
         "stages": stages,
         "machine": machine,
         "passes": passes,
-        "outputs": {k: {"path": rel(p), "sha256": sha256_file(p), "bytes": Path(p).stat().st_size} for k, p in outputs.items()},
+        "outputs": {k: {"path": rel(p), "sha256": file_digest(p), "bytes": Path(p).stat().st_size} for k, p in outputs.items()},
         "c2pa": "not signed",
         "spec": spec.model_dump(mode="json"),
         **(extra or {}),

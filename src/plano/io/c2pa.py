@@ -16,7 +16,6 @@ algorithm, not from sampled training data) for the procedural, simulated and ren
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 import shutil
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from plano.core.store import file_digest
 from plano.errors import MissingEngine, PlanoError
 
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
@@ -163,12 +163,8 @@ def _signer(identity: SigningIdentity):
 # ---------------------------------------------------------------- manifests
 
 
-def sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+sha256 = file_digest
+"""The SHA-256 of a file (hex): the one in ``plano.core.store``."""
 
 
 def manifest_definition(title: str, *, ai_used: bool, plate: dict | None, layers: dict[str, str], spec_hash: str,

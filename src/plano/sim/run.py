@@ -13,14 +13,14 @@ import numpy as np
 from plano.errors import PlanoError
 from plano.scene.model import Scene, SceneSet
 from plano.sim.cache import SimCache, SimCacheWriter, empty_particles
+from plano.sim.crush import DUST_SHARE, build_crushing
 from plano.sim.engines import get_engine
 from plano.sim.events import Events
-from plano.sim.crush import DUST_SHARE, build_crushing
 from plano.sim.fracture import fracture_scene
 from plano.sim.glue import build_glue
 from plano.sim.measure import measure_collapse
 from plano.sim.model import Particles, SimFrame, SimInfo
-from plano.sim.scenarios import plan_scenario, start_floor
+from plano.sim.scenarios import FALL_DIRECTIONS, fall_vector, plan_scenario, start_floor
 from plano.sim.solver import RigidSim
 from plano.spec.model import ShotSpec
 
@@ -127,18 +127,18 @@ def collapse_record(cache: SimCache, scene: SceneSet, spec: ShotSpec, scen) -> d
     first, last = cache.frame(cache.frames[0]), cache.frame(cache.frames[-1])
     mass = cache.chunks.mass_kg
     shift = (mass[:, None] * (last.positions - first.positions)).sum(0)[:2] / mass.sum()
-    kept = np.isin(cache.chunks.part_index, scen.keep_parts)
-    kept_up = (float(mass[kept & (np.linalg.norm(last.positions - first.positions, axis=1) < 0.5)].sum())
-               / max(float(mass[kept].sum()), 1e-9)) if kept.any() else None
+    still = np.linalg.norm(last.positions - first.positions, axis=1) < 0.5
+
+    def share_still(sel: np.ndarray) -> float | None:
+        return float(mass[sel & still].sum()) / float(mass[sel].sum()) if sel.any() else None
+
+    kept_up = share_still(np.isin(cache.chunks.part_index, scen.keep_parts))
     a = spec.action
     below = None
     if scen.kind == "partial_collapse" and a.region == "top_floors":
         floor = start_floor(scene, spec, scen.kind)
         floors = np.array([p.floor for p in scene.parts])[cache.chunks.part_index]
-        low = (floors >= 0) & (floors < floor)
-        still = np.linalg.norm(last.positions - first.positions, axis=1) < 0.5
-        below = float(mass[low & still].sum()) / max(float(mass[low].sum()), 1e-9) if low.any() else None
-    a = spec.action
+        below = share_still((floors >= 0) & (floors < floor))
     return dict(below_start_standing=below,
         asked=dict(kind=a.kind, region=a.region, start_s=a.start_s, start_floor=a.start_floor, speed=a.speed,
                    direction=a.direction, stage_delay_s=a.stage_delay_s, leaves_standing=list(a.leaves_standing)),
@@ -151,11 +151,7 @@ def _bearing_words(scene: SceneSet, shift_xy: np.ndarray) -> str:
     """A horizontal shift as the picture's words (toward the camera, away from it, left, right)."""
     if np.linalg.norm(shift_xy) < 0.5:
         return "straight down"
-    view = np.asarray(scene.view_dir, float)[:2]
-    view /= max(np.linalg.norm(view), 1e-9)
-    right = np.array([view[1], -view[0]])
-    words = {"away_from_camera": view, "toward_camera": -view, "right": right, "left": -right}
-    return max(words, key=lambda k: float(np.dot(words[k], shift_xy)))
+    return max(FALL_DIRECTIONS, key=lambda k: float(np.dot(fall_vector(scene, k), shift_xy)))
 
 
 def _frame(i, frame, fps, charges, sim, fx, glue, writer, pool, pending, broken, particles, t_rigid, t_fx):

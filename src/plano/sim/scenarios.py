@@ -67,8 +67,6 @@ class Scenario:
     """How tough the members are when they crush (``plano.sim.crush``): the spec's speed."""
     keep_parts: tuple[int, ...] = ()
     """Parts that never crush or break (what the spec leaves standing)."""
-    direction: str | None = None
-    """Where the building falls, as the spec asked (``toward_camera``, ``away``, ``left``, ``right``)."""
 
 
 def _floor_z(scene: Scene, floor: int) -> float:
@@ -112,6 +110,9 @@ def kept_parts(scene: Scene, spec: ShotSpec, start_floor: int | None) -> tuple[i
     return tuple(out)
 
 
+FALL_DIRECTIONS = ("toward_camera", "away_from_camera", "left", "right")
+
+
 def fall_vector(scene: Scene, direction: str | None) -> np.ndarray | None:
     """The spec's fall direction as a horizontal unit vector in the set (from the camera's bearing)."""
     if direction is None:
@@ -134,8 +135,7 @@ def plan_scenario(scene: Scene, spec: ShotSpec) -> Scenario:
         first = charges[0]
         charges = (dataclasses.replace(first, parts=tuple(i for i in first.parts if i not in set(keep)),
                                        cut_parts=keep),) + tuple(charges[1:])
-    return dataclasses.replace(scen, charges=charges, energy_share=SPEED_ENERGY_SHARE[a.speed], keep_parts=keep,
-                               direction=a.direction)
+    return dataclasses.replace(scen, charges=charges, energy_share=SPEED_ENERGY_SHARE[a.speed], keep_parts=keep)
 
 
 def start_floor(scene: Scene, spec: ShotSpec, kind: str) -> int | None:

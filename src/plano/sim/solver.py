@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from plano.scene.model import Scene
-from plano.sim.engines import GROUND, Engine
 from plano.sim.crush import CRUSHES, LOOSE_SHARE, PUNCHES, Crushing
+from plano.sim.engines import GROUND, Engine
 from plano.sim.events import BREAK, CRUSH, GROUND_IMPACT, IMPACT, WINDOW_BREAK, Events
 from plano.sim.fracture import Fracture
 from plano.sim.glue import G, Glue, contact_demand, static_demand
