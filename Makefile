@@ -11,13 +11,14 @@ QUALITY ?= previs
 
 setup: system python
 
-# Debian packages: headless OpenGL (Mesa llvmpipe through EGL) and ffmpeg tools.
+# Debian packages, one `DEBS +=` line per stage that needs them.
+DEBS := libegl1 libegl-mesa0 libgl1-mesa-dri# render: headless OpenGL (Mesa llvmpipe through EGL)
 system:
 	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	  if ! dpkg -s libegl1 libegl-mesa0 libgl1-mesa-dri >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libegl1 libegl-mesa0 libgl1-mesa-dri >/dev/null; \
+	  if ! dpkg -s $(DEBS) >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBS) >/dev/null; \
 	  fi; \
-	else echo "make: not root or no apt-get; make sure libegl1 libegl-mesa0 libgl1-mesa-dri are installed"; fi
+	else echo "make: not root or no apt-get; make sure these Debian packages are installed: $(DEBS)"; fi
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
