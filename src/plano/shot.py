@@ -1,6 +1,7 @@
 """The shot as a graph: the list of nodes, and where a shot's run folder is.
 
-``spec -> set -> scene``, ``set -> sim``, ``scene + sim -> render``, ``scene + sim + render -> comp``,
+``spec -> set -> scene``, ``set -> sim``, ``scene + sim -> render``, ``scene + render -> generate`` (optional AI
+refinement; the engine ``none`` hands on the render itself), ``scene + sim + generate -> comp``,
 ``spec + sim + render + comp -> deliver``. Each
 node module declares what it reads, what it writes and the spec fields in its key (``plano.<stage>.node``);
 ``plano.core`` runs the graph and knows nothing about VFX. A stage command (``plano render``) is this graph
@@ -19,13 +20,16 @@ from plano.core.lock import FolderLock, acquire, describe, release
 from plano.errors import PlanoError
 from plano.schema.naming import RunFolder, check_shot_name, parse_version_dir
 
-STAGES = ("spec", "set", "scene", "sim", "render", "comp", "deliver")
+STAGES = ("spec", "set", "scene", "sim", "render", "generate", "comp", "deliver")
 QUALITIES = ("previs", "final")
 
 
-def shot_graph(spec: Any, run_name: str, quality: str = "previs", rate_per_hour: float | None = None) -> Graph:
-    """The nodes of one shot, in the order data flows."""
+def shot_graph(spec: Any, run_name: str, quality: str = "previs", rate_per_hour: float | None = None,
+               generate: Any = None) -> Graph:
+    """The nodes of one shot, in the order data flows. ``generate``: a ``plano.generate.settings.GenerateSettings``
+    (default: the engine ``none``)."""
     from plano.comp import node as comp
+    from plano.generate import node as generate_node
     from plano.deliver import node as deliver
     from plano.render import node as render
     from plano.scene import node as scene
@@ -40,6 +44,7 @@ def shot_graph(spec: Any, run_name: str, quality: str = "previs", rate_per_hour:
         scene.make_scene(spec),
         sim.make(spec),
         render.make(spec, run_name, quality),
+        generate_node.make(spec, run_name, generate),
         comp.make(spec, run_name),
         deliver.make(run_name, rate_per_hour, unused_spec_fields()),
     ))
@@ -49,12 +54,14 @@ def spec_fields_used() -> dict[str, tuple[str, ...]]:
     """For each stage, the spec fields that change what it makes."""
     from plano.comp import node as comp
     from plano.deliver import node as deliver
+    from plano.generate import node as generate
     from plano.render import node as render
     from plano.scene import node as scene
     from plano.sim import node as sim
 
     return {"set": scene.SET_FIELDS, "scene": scene.SCENE_FIELDS, "sim": sim.SPEC_FIELDS,
-            "render": render.SPEC_FIELDS, "comp": comp.SPEC_FIELDS, "deliver": deliver.SPEC_FIELDS}
+            "render": render.SPEC_FIELDS, "generate": generate.SPEC_FIELDS, "comp": comp.SPEC_FIELDS,
+            "deliver": deliver.SPEC_FIELDS}
 
 
 def unused_spec_fields() -> tuple[str, ...]:
@@ -139,6 +146,18 @@ def open_run(
     raise PlanoError(f"could not claim a version of {shot} in {shots_dir}: other runs keep taking them")
 
 
+def _generate_settings(run: RunFolder, given: Any) -> Any:
+    """The generate settings for this run: those given (saved in the version's ``generate.yaml``), else the ones
+    saved there by an earlier run (so `plano comp` after `plano generate` keeps what was generated), else none."""
+    from plano.generate.settings import SETTINGS_FILE, load_settings, save_settings
+
+    path = run.path(SETTINGS_FILE)
+    if given is None:
+        return load_settings(path)
+    save_settings(given, path)
+    return given
+
+
 @dataclass(frozen=True)
 class ShotRun:
     run: RunFolder
@@ -171,13 +190,15 @@ def run_shot(
     replace: bool = False,
     wait_s: float = 0.0,
     notify: Callable[[str], None] | None = None,
+    generate: Any = None,
 ) -> ShotRun:
     """Run the shot's graph up to ``until`` (the whole chain by default) in its run folder, holding its lock.
 
     ``force`` names stages to run again (with all that read them); ``partial`` gives a stage options for a
     partial run (``{"render": {"frames": [1001, 1002]}}``); ``replace`` lets ``version`` hold another spec;
     ``wait_s``: how long to wait for another run that holds the version; ``notify(message)`` hears what
-    was repaired (a damaged output found and rebuilt) and cleaned up."""
+    was repaired (a damaged output found and rebuilt) and cleaned up; ``generate``: the generate stage's settings
+    (``GenerateSettings``; default the engine ``none``)."""
     for f in force:
         check_stage(f)
     check_stage(until, "stage")
@@ -193,7 +214,8 @@ def run_shot(
         for path in run.sweep_temporaries():
             if notify:
                 notify(f"removed {path}, left half-written by a run that stopped")
-        graph = shot_graph(spec, run.name, quality, rate_per_hour).cut("spec", until)  # the folder keeps spec.yaml
+        generate = _generate_settings(run, generate)
+        graph = shot_graph(spec, run.name, quality, rate_per_hour, generate).cut("spec", until)  # the folder keeps spec.yaml
         results = run_graph(graph, run, progress, force=[f for f in force if f in graph.names], partial=partial,
                             notify=notify)
     finally:

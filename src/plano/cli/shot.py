@@ -10,6 +10,7 @@ import typer
 from plano.cli import common
 from plano.comp import cli as comp_cli
 from plano.console import console, esc
+from plano.generate import cli as generate_cli
 
 
 def shot(
@@ -33,8 +34,17 @@ def shot(
     look: Optional[str] = comp_cli.LOOK,
     c2pa_cert: Optional[Path] = comp_cli.C2PA_CERT,
     c2pa_key: Optional[Path] = comp_cli.C2PA_KEY,
+    generate: Optional[str] = generate_cli.ENGINE,
+    model: Optional[str] = generate_cli.MODEL,
+    strength: Optional[float] = generate_cli.STRENGTH,
+    allow_download: bool = generate_cli.ALLOW_DOWNLOAD,
+    allow_cpu: bool = generate_cli.ALLOW_CPU,
+    scale: Optional[int] = generate_cli.SCALE,
 ) -> None:
     """Make a whole shot from words: spec, set, scene, sim, render, comp, deliver (movies, contact sheet, report).
+
+    With --generate ENGINE a generative model refines the render before the comp (`plano models` lists them;
+    realesrgan upscales to the delivery size on the CPU); everything it made is labelled.
 
     With --plate the CG is composited over your footage (say how it is encoded with --plate-colorspace);
     without it, over its own rendered street and sky. The movies carry signed C2PA Content Credentials.
@@ -46,8 +56,10 @@ def shot(
     shot_spec = comp_cli.with_plate(common.resolve_spec(text, spec, shot_name, seed), plate, plate_colorspace, plate_fps,
                                     track, look)
     comp_cli.signing_env(c2pa_cert, c2pa_key)
+    gen = generate_cli.settings_from(generate, model, strength, allow_download, allow_cpu, scale)
     result = common.run_stage("deliver", None, spec, spec=shot_spec, shots_dir=shots_dir, version=version,
-                              force=force, quality=quality, rate_per_hour=rate, wait_s=wait, confirm_cost=confirm_cost)
+                              force=force, quality=quality, rate_per_hour=rate, wait_s=wait, confirm_cost=confirm_cost,
+                              generate=gen)
     comp = result.results.get("comp")
     if comp is not None:
         info = comp.output.info

@@ -40,8 +40,9 @@ def make(spec: Any, run_name: str) -> Node:
     def run(ctx: Context):
         from plano.comp.run import comp_shot
 
-        return comp_shot(ctx.inputs["render"], ctx.inputs["scene"], ctx.inputs["sim"], view, ctx.store.path(FOLDER),
-                         run_name, ctx.progress, frames=ctx.options.get("frames"))
+        generated = ctx.inputs["generate"]  # the render's own passes, or generate's (plano.generate.run)
+        return comp_shot(generated.passes, ctx.inputs["scene"], ctx.inputs["sim"], view, ctx.store.path(FOLDER),
+                         run_name, ctx.progress, frames=ctx.options.get("frames"), generated=generated.info)
 
     def load(store: Store):
         from plano.comp.look import read_cc
@@ -56,4 +57,4 @@ def make(spec: Any, run_name: str) -> Node:
         return CompResult(paths, bool(info.get("graded")), read_cc(store.path(FOLDER, "look.cc")), info)
 
     config = {"plano": __version__, "spec": view.data(), "plate": plate_fingerprint(view.plate.path), "name": run_name}
-    return Node("comp", run, load, config=config, inputs=("scene", "sim", "render"), writes=(FOLDER,))
+    return Node("comp", run, load, config=config, inputs=("scene", "sim", "generate"), writes=(FOLDER,))

@@ -333,11 +333,13 @@ def comp_shot(
     name: str,
     progress: Progress = no_progress,
     frames: Sequence[int] | None = None,
+    generated: dict[str, Any] | None = None,
 ) -> CompResult:
     """Composite every frame of ``pass_paths`` (the render's EXRs, frames from 1001) into ``out_dir``.
 
     ``spec`` gives ``plate``, ``comp``, ``look``, ``light.mood``, ``seed`` and the frames; ``scene`` the CG's object
-    ids and the render's haze colour; ``sim`` the released energy for the shake (None: no shake)."""
+    ids and the render's haze colour; ``sim`` the released energy for the shake (None: no shake); ``generated``:
+    what the generate stage did (``generate/info.json``), recorded with the layers for the label."""
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -506,5 +508,11 @@ def comp_shot(
     info["graded"] = plate is None
     info["layers"] = {"plate": "captured plate" if plate is not None else "the render's street and sky (simulated "
                       "and rendered)", "cg": "simulated and rendered", "dustfx": "simulated and rendered"}
+    if generated is not None:
+        info["generate"] = generated
+        if generated.get("ai_used"):
+            from plano.generate.label import layer_sources
+
+            info["layers"].update(layer_sources(generated, plate is not None))
     atomic_write_text(out_dir / "info.json", json.dumps(info, indent=2) + "\n")
     return CompResult(tuple(written), plate is None, look.cdl, info)

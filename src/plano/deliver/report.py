@@ -18,13 +18,7 @@ from plano.core.atomic import atomic_write_text
 from plano.deliver.physics import physics_html
 
 AI_LABEL_NONE = "No generative AI was used to make these pixels: every frame was rendered from geometry and simulation."
-AI_LABEL_USED = "Contains AI-generated pixels (generate stage): see provenance.json for the models and seeds."
-
-
-def ai_label(stages: list[str] | tuple[str, ...]) -> dict[str, Any]:
-    """The AI-assistance label from the stages that made the shot (only a ``generate`` stage uses AI)."""
-    used = "generate" in stages
-    return {"generative_ai_used": used, "label": AI_LABEL_USED if used else AI_LABEL_NONE}
+"""The label's words when no generative AI was used; with it, ``plano.generate.label`` words it (model, share)."""
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:

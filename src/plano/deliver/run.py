@@ -211,13 +211,17 @@ def deliver_shot(
     from plano import __version__
     from plano.io import c2pa as c2pa_io
 
-    label = report.ai_label(list(stages))
+    from plano.generate import label as gen_label
+
+    generated = comp.info.get("generate") if comp is not None else None
+    label = gen_label.ai_label(generated, report.AI_LABEL_NONE)
+    whole = gen_label.whole_frame(generated)
     plate_info = (comp.info.get("plate") if comp is not None else None)
     identity = c2pa_io.signing_identity(c2pa_cert, c2pa_key)
     layers = dict(comp.info.get("layers", {})) if comp is not None else {"beauty": "simulated and rendered"}
     frame_hashes = {f"{Path(p).parent.name}/{Path(p).name}": c2pa_io.sha256(p) for _, p in frames}
     manifest_args = dict(ai_used=bool(label["generative_ai_used"]), layers=layers, spec_hash=stable_hash(spec),
-                         version=__version__, test=identity.test,
+                         version=__version__, test=identity.test, whole_frame=whole, models=label.get("models"),
                          plate={"title": Path(plate_info["path"]).name} if plate_info else None)
     ingredient = None
     if plate_info:
@@ -231,8 +235,9 @@ def deliver_shot(
             Path(plate_info["path"]).name if plate_info else None)
     sidecar = c2pa_io.sign_sidecar(out["contact"], c2pa_io.manifest_definition("contact.png", **manifest_args), identity)
     c2pa_record = {
-        "digital_source_type": c2pa_io.source_type(bool(label["generative_ai_used"]), plate_info is not None),
-        "why": ("a trained model made some pixels" if label["generative_ai_used"] else
+        "digital_source_type": c2pa_io.source_type(bool(label["generative_ai_used"]), plate_info is not None, whole),
+        "why": (("a trained model made every pixel" if whole and not plate_info else "a trained model made some "
+                 "pixels") if label["generative_ai_used"] else
                 ("simulated and rendered CG composited over a captured plate: a composite with a synthetic element"
                  if plate_info else "procedural, simulated and rendered: made by an algorithm, no trained model")),
         "signed": [out["mov"].name, out["mp4"].name], "sidecars": [sidecar.name],
@@ -252,6 +257,8 @@ def deliver_shot(
             extra["layers"]["plate"]["sha256"] = c2pa_io.sha256(ingredient)
     if comp is not None:
         extra["comp"] = comp.info
+    if generated is not None:
+        extra["generate"] = generated
 
     progress(0.95, "report")
     if sim_info:

@@ -7,8 +7,9 @@ Signing needs an X.509 certificate chain and its private key. A user gives their
 for publication") in ``PLANO_C2PA_TEST_DIR`` (default ``~/.cache/plano/c2pa-test``): a manifest it signs
 validates, but says plainly that it is signed with a test certificate no one else trusts.
 
-The digital source type follows the IPTC vocabulary: ``compositeWithTrainedAlgorithmicMedia`` when any layer
-was made by a trained model (the generate stage); ``compositeSynthetic`` (a mix in which at least one element is
+The digital source type follows the IPTC vocabulary: ``trainedAlgorithmicMedia`` when a trained model made every
+pixel (the generate stage over the whole frame, or super-resolution, without a plate);
+``compositeWithTrainedAlgorithmicMedia`` when some layer was made by a trained model; ``compositeSynthetic`` (a mix in which at least one element is
 synthetic) for simulated-and-rendered CG over a captured plate; ``algorithmicMedia`` (made purely by an
 algorithm, not from sampled training data) for the procedural, simulated and rendered shot alone.
 """
@@ -28,6 +29,7 @@ from plano.errors import MissingEngine, PlanoError
 
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 SOURCE_TYPES = {
+    "ai_whole": "trainedAlgorithmicMedia",
     "ai": "compositeWithTrainedAlgorithmicMedia",
     "plate": "compositeSynthetic",
     "cg": "algorithmicMedia",
@@ -48,8 +50,11 @@ def _c2pa():
     return c2pa
 
 
-def source_type(ai_used: bool, plate: bool) -> str:
-    """The IPTC digital source type (full URI) for a shot (see the module's notes for why)."""
+def source_type(ai_used: bool, plate: bool, whole_frame: bool = False) -> str:
+    """The IPTC digital source type (full URI) for a shot (see the module's notes for why); ``whole_frame``: a
+    trained model made every pixel (``trainedAlgorithmicMedia``, without a plate)."""
+    if ai_used and whole_frame and not plate:
+        return IPTC + SOURCE_TYPES["ai_whole"]
     return IPTC + SOURCE_TYPES["ai" if ai_used else ("plate" if plate else "cg")]
 
 
@@ -169,16 +174,20 @@ sha256 = file_digest
 
 def manifest_definition(title: str, *, ai_used: bool, plate: dict | None, layers: dict[str, str], spec_hash: str,
                         version: str, frames: dict[str, str] | None = None, test: bool = False,
-                        models: list[dict] | None = None) -> dict[str, Any]:
+                        models: list[dict] | None = None, whole_frame: bool = False) -> dict[str, Any]:
     """The manifest plano signs: who made it, the actions with their IPTC digital source type, plano's own record
     of each layer's source, and (for movies) the hashes of the EXR frames."""
-    dst = source_type(ai_used, plate is not None)
+    dst = source_type(ai_used, plate is not None, whole_frame)
     actions = [{"action": "c2pa.created", "digitalSourceType": dst,
                 "softwareAgent": {"name": "plano", "version": version},
                 "description": "simulated and rendered from a text description" + (" over a captured plate" if plate else "")}]
     if plate is not None:  # the plate is the manifest's componentOf ingredient
         actions[0]["description"] = (f"CG and dust simulated and rendered from a text description, composited over "
                                      f"the captured plate {plate.get('title', '')}")
+    if ai_used:  # the generate stage: which model made pixels
+        names = ", ".join(str(m.get("model")) for m in (models or [])) or "a trained model"
+        actions.append({"action": "c2pa.edited", "digitalSourceType": IPTC + SOURCE_TYPES["ai_whole"],
+                        "description": f"pixels made by {names} (plano's generate stage)"})
     actions.append({"action": "c2pa.color_adjustments", "description": "the look (ASC CDL in ACEScct)"})
     layer_data: dict[str, Any] = {"layers": layers, "spec_hash": spec_hash, "generative_ai": ai_used,
                                   "signed_with_test_certificate": test}
