@@ -32,6 +32,8 @@ class CogVideoXGenerator:
 
     def load(self, settings: GenerateSettings, native: Native):
         if self.pipe is not None:
+            if not self.model_facts:
+                self.model_facts = diffusion.pipeline_fingerprint(self.pipe, settings.model)
             return self.pipe, ("cuda" if settings.device == "cuda" else "cpu"), self.model_facts
         tokens = (native.frames // 4 + 1) * (native.height // 16) * (native.width // 16)
         device = diffusion.pick_device(settings, diffusion.transformer_cpu_estimate(5e9, tokens, 42, 3072, settings.steps))

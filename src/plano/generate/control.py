@@ -53,14 +53,15 @@ def depth_control(depth: np.ndarray, near_percentile: float = 1.0) -> np.ndarray
 
 
 def grow(mask: np.ndarray, pixels: int) -> np.ndarray:
-    """(..., H, W, 1) 0..1 mask grown by ``pixels`` (a dilation), then softened by one pixel."""
+    """(..., H, W, 1) 0..1 mask grown by ``pixels`` (a dilation), its new edge softened by one pixel (the mask
+    itself is kept whole)."""
     import cv2
 
     if pixels <= 0:
         return mask.astype(np.float32)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * pixels + 1, 2 * pixels + 1))
     flat = mask.reshape((-1,) + mask.shape[-3:-1])
-    out = np.stack([cv2.GaussianBlur(cv2.dilate(m.astype(np.float32), k), (3, 3), 0) for m in flat])
+    out = np.stack([np.maximum(cv2.GaussianBlur(cv2.dilate(m.astype(np.float32), k), (3, 3), 0), m) for m in flat])
     return np.clip(out, 0.0, 1.0).reshape(mask.shape).astype(np.float32)
 
 

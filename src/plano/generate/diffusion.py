@@ -187,3 +187,16 @@ def transformer_cpu_estimate(params: float, tokens: int, layers: int, dim: int, 
     CPU: 2 FLOPs per weight per token plus attention (4 T^2 d per layer), twice with classifier-free guidance."""
     per = 2.0 * params * tokens + 4.0 * tokens * tokens * dim * layers
     return per * steps * (2 if cfg else 1) / CPU_FLOPS
+
+
+def pipeline_fingerprint(pipe, name: str | None) -> dict[str, Any]:
+    """For a pipeline built in memory (tests, benchmarks): its name and a SHA-256 over every weight of its models."""
+    torch = torch_module()
+    h = hashlib.sha256()
+    for comp_name, comp in sorted(pipe.components.items()):
+        if isinstance(comp, torch.nn.Module):
+            for key, t in sorted(comp.state_dict().items()):
+                h.update(f"{comp_name}.{key}".encode())
+                h.update(t.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
+    return {"model": name or type(pipe).__name__, "revision": None, "sha256": h.hexdigest(),
+            "hashed": "every weight of the pipeline built in memory"}

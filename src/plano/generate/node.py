@@ -18,6 +18,7 @@ from plano.spec.view import SpecView
 
 SPEC_FIELDS = ("prompt", "seed", "format.frame_start", "format.duration_s", "format.fps", "format.width")
 """The words (the prompt), the seed, the frames and their rate, and the delivery width (super-resolution's target)."""
+FRAME_FIELDS = ("format.frame_start", "format.duration_s", "format.fps")
 FOLDER = "generate"
 
 
@@ -33,7 +34,8 @@ def _model_stamp(settings: GenerateSettings) -> Any:
 def make(spec: Any, run_name: str, settings: GenerateSettings | None = None, pipe: Any = None) -> Node:
     """``pipe``: a diffusers pipeline already built (tests, benchmarks), used instead of loading ``settings.model``."""
     settings = settings or GenerateSettings()
-    view = SpecView(spec, SPEC_FIELDS, "generate")
+    # with the engine none only the frames matter: new words re-deliver, they do not re-composite
+    view = SpecView(spec, SPEC_FIELDS if settings.engine != "none" else FRAME_FIELDS, "generate")
     frames = list(view.format.frames)
 
     def run(ctx: Context):

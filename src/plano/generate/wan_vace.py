@@ -43,6 +43,8 @@ class WanVaceGenerator:
     def load(self, settings: GenerateSettings, native: Native):
         if self.pipe is not None:
             device = "cuda" if settings.device == "cuda" else "cpu"
+            if not self.model_facts:
+                self.model_facts = diffusion.pipeline_fingerprint(self.pipe, settings.model)
             return self.pipe, device, self.model_facts
         tokens = native.frames // 4 * (native.height // 16) * (native.width // 16)
         est = diffusion.transformer_cpu_estimate(1.3e9, tokens, 30, 1536, settings.steps)
