@@ -130,7 +130,7 @@ def models(as_json: bool = typer.Option(False, "--json", help="As JSON.")) -> No
 
     rows = TABLE.listing()
     if as_json:
-        console.print_json(json.dumps(rows, default=str))
+        typer.echo(json.dumps(rows, indent=2, default=str))
         return
     table = Table(title="generate engines (`plano generate --generate ENGINE`)")
     for col in ("engine", "does", "licence", "needs", "here"):
