@@ -13,6 +13,7 @@ setup: system python
 
 # Debian packages, one `DEBS +=` line per stage that needs them.
 DEBS := libegl1 libegl-mesa0 libgl1-mesa-dri# render: headless OpenGL (Mesa llvmpipe through EGL)
+DEBS += libvulkan1 libomp5# generate: Real-ESRGAN through ncnn (Vulkan loader, OpenMP)
 system:
 	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	  if ! dpkg -s $(DEBS) >/dev/null 2>&1; then \
@@ -26,6 +27,8 @@ $(BIN)/python:
 
 python: $(BIN)/python
 	$(BIN)/pip install -q "setuptools>=68" wheel
+	@# generate: torch==2.13.0 from the CPU wheel on disk when there is one (PyPI's torch wheel pulls GBs of CUDA)
+	@w=$$(ls /opt/wheels/torch-2.13.0+cpu-*.whl 2>/dev/null | head -n 1); if [ -n "$$w" ]; then $(BIN)/pip install -q "$$w"; fi
 	$(BIN)/pip install -q -e '.[all,test]'
 
 shot: setup
