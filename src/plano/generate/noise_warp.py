@@ -72,17 +72,18 @@ def warp_step(noise: np.ndarray, flow: np.ndarray, rng: np.random.Generator) -> 
     shares = np.bincount(pair_src, minlength=n).astype(np.float32)  # k: how many targets share each value
     got = np.bincount(pair_dst, minlength=n).astype(np.float32)  # how many shares each target sums
     flat = noise.reshape(c, n)
-    out = np.empty((c, n), np.float32)
     k = shares[pair_src]
     inv_sqrt_got = 1.0 / np.sqrt(np.maximum(got, 1.0))
+    # all channels at once: channel ch's pairs are binned at ch * n + index
+    offs = (np.arange(c, dtype=np.int64) * n)[:, None]
+    z = rng.standard_normal((c, pair_src.size), dtype=np.float32)
+    zbar = np.bincount((pair_src + offs).ravel(), weights=z.ravel(), minlength=c * n).reshape(c, n)[:, pair_src] / k
+    piece = flat[:, pair_src] / np.sqrt(k) + z - zbar.astype(np.float32)
+    out = (np.bincount((pair_dst + offs).ravel(), weights=piece.ravel(), minlength=c * n).reshape(c, n)
+           * inv_sqrt_got).astype(np.float32)
     fresh = got == 0
-    for ch in range(c):
-        z = rng.standard_normal(pair_src.size, dtype=np.float32)
-        zbar = np.bincount(pair_src, weights=z, minlength=n)[pair_src] / k
-        piece = flat[ch, pair_src] / np.sqrt(k) + z - zbar.astype(np.float32)
-        out[ch] = np.bincount(pair_dst, weights=piece, minlength=n).astype(np.float32) * inv_sqrt_got
-        if fresh.any():
-            out[ch, fresh] = rng.standard_normal(int(fresh.sum()), dtype=np.float32)
+    if fresh.any():
+        out[:, fresh] = rng.standard_normal((c, int(fresh.sum())), dtype=np.float32)
     return out.reshape(c, h, w)
 
 
