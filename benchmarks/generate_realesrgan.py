@@ -47,6 +47,21 @@ def warp_error(frames: np.ndarray, motion: np.ndarray, scale: int) -> float:
     return float(np.mean(errs))
 
 
+def static_flicker(frames: np.ndarray, source: np.ndarray, scale: int) -> tuple[float, float]:
+    """Flicker an upscaler adds: mean |frame t+1 - frame t| of the upscaled sequence over the pixels whose whole
+    3x3 neighbourhood in the source did not change by a code value (1/255) from t to t+1; and that share of the
+    pixels."""
+    vals, share = [], []
+    for t in range(len(frames) - 1):
+        still = (np.abs(source[t + 1] - source[t]).max(axis=-1) < 1 / 255).astype(np.uint8)
+        still = cv2.erode(still, np.ones((3, 3), np.uint8))
+        big = cv2.resize(still, (frames.shape[2], frames.shape[1]), interpolation=cv2.INTER_NEAREST) > 0
+        share.append(float(still.mean()))
+        if big.any():
+            vals.append(float(np.abs(frames[t + 1] - frames[t])[big].mean()))
+    return float(np.mean(vals)) if vals else float("nan"), float(np.mean(share))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("run", type=Path)
@@ -64,11 +79,12 @@ def main() -> None:
     results = {"run": str(args.run), "frames": [p.name for p in paths], "crop": [x0, y0, w, h]}
     enc = control.to_model_rgb(beauty)
     results["input_warp_error"] = warp_error(enc, motion, 1)
+    results["static_share_of_pixels"] = static_flicker(enc, enc, 1)[1]
     outs = {}
     for name, interp in (("bicubic", cv2.INTER_CUBIC), ("lanczos", cv2.INTER_LANCZOS4)):
         up = np.stack([np.clip(cv2.resize(f, (4 * w, 4 * h), interpolation=interp), 0, 1) for f in enc])
         outs[name] = up
-        results[name] = {"warp_error": warp_error(up, motion, 4)}
+        results[name] = {"warp_error": warp_error(up, motion, 4), "static_flicker": static_flicker(up, enc, 4)[0]}
     for model in ("realesr-animevideov3", "realesrgan-x4plus"):
         gen = RealEsrganGenerator()
         s = GenerateSettings(engine="realesrgan", model=model, scale=4)
@@ -78,7 +94,8 @@ def main() -> None:
         dt = (time.perf_counter() - t0) / len(beauty)
         up = control.to_model_rgb(np.stack(got))
         outs[model] = up
-        results[model] = {"warp_error": warp_error(up, motion, 4), "seconds_per_crop_frame": round(dt, 3),
+        results[model] = {"warp_error": warp_error(up, motion, 4), "static_flicker": static_flicker(up, enc, 4)[0],
+                          "seconds_per_crop_frame": round(dt, 3),
                           "seconds_per_input_megapixel": round(dt / (w * h / 1e6), 1),
                           "estimated_s_per_1280x720_frame": round(dt * 1280 * 720 / (w * h), 1),
                           "estimated_s_per_1920x1080_frame_to_8k": round(dt * 1920 * 1080 / (w * h), 1)}

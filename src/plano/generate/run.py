@@ -170,7 +170,8 @@ def generate_shot(pass_paths: Sequence[Path], scene, spec, settings: GenerateSet
         facts = got.facts
     frac = float(np.mean(fractions)) if fractions else 0.0
     info.update(ai_used=frac > 0, model=facts, seed=seed, prompt=spec.prompt, strength=settings.strength,
-                region=settings.region, generated_fraction=round(frac, 6),
+                region="frame" if getattr(gen, "name", "") == "realesrgan" else settings.region,
+                generated_fraction=round(frac, 6),
                 whole_frame=bool(fractions) and min(fractions) > 0.999,
                 generated_pixels=f"channel {GENERATED_CHANNEL} of every EXR in generate/ (1 = made by the model)")
     _write_info(out_dir, info, t0)
