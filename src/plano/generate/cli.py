@@ -61,6 +61,24 @@ def settings_from(engine: Optional[str], model: Optional[str], strength: Optiona
         raise PlanoError(f"--{str(e['loc'][0]).replace('_', '-')} {e.get('input')!r}: {e['msg']}") from None
 
 
+def announce_cost(settings, spec, quality: str, confirm: bool) -> None:
+    """Say how long super-resolution will take on this CPU; refuse one over 12 hours unless ``confirm``."""
+    if settings is None or settings.engine != "realesrgan":
+        return
+    from plano.generate.diffusion import format_seconds
+    from plano.generate.realesrgan import LONG_S, estimate_seconds, model_name
+
+    w = spec.format.width if quality == "final" else round(720 * spec.format.aspect)
+    h = spec.format.height if quality == "final" else 720
+    est = estimate_seconds(model_name(settings), w, h, spec.format.frame_count)
+    line = (f"realesrgan ({model_name(settings)}): about {format_seconds(est)} on a 2-core CPU for "
+            f"{spec.format.frame_count} frames of {w}x{h}")
+    if est > LONG_S and not confirm:
+        raise PlanoError(f"{line}; add --confirm-cost to run it anyway, or --model realesr-animevideov3 (about "
+                         f"{format_seconds(estimate_seconds('realesr-animevideov3', w, h, spec.format.frame_count))})")
+    console.print(line)
+
+
 def generate(
     text: Optional[str] = common.TEXT,
     spec: Optional[Path] = common.SPEC,
@@ -101,15 +119,7 @@ def generate(
     settings = settings_from(engine, model, strength, allow_download, allow_cpu, scale, region=region, steps=steps,
                              dtype=dtype, offload=offload, vae_tiling=vae_tiling or None, compile=compile_ or None)
     shot_spec = common.resolve_spec(text, spec, shot, seed)
-    if settings.engine == "realesrgan":
-        from plano.generate.realesrgan import estimate_seconds, model_name
-        from plano.generate.diffusion import format_seconds
-
-        w = shot_spec.format.width if quality == "final" else round(720 * shot_spec.format.aspect)
-        h = shot_spec.format.height if quality == "final" else 720
-        est = estimate_seconds(model_name(settings), w, h, shot_spec.format.frame_count)
-        console.print(f"realesrgan: about {format_seconds(est)} on a 2-core CPU for {shot_spec.format.frame_count} "
-                      f"frames of {w}x{h}")
+    announce_cost(settings, shot_spec, quality, confirm_cost)
     result = common.run_stage("generate", None, spec, spec=shot_spec, shots_dir=shots_dir, version=version,
                               force=force, quality=quality, wait_s=wait, confirm_cost=confirm_cost, generate=settings)
     out = result.results["generate"].output

@@ -16,8 +16,9 @@ from plano.core import Context, Node, Store
 from plano.generate.settings import GenerateSettings
 from plano.spec.view import SpecView
 
-SPEC_FIELDS = ("prompt", "seed", "format.frame_start", "format.duration_s", "format.fps", "format.width")
-"""The words (the prompt), the seed, the frames and their rate, and the delivery width (super-resolution's target)."""
+SPEC_FIELDS = ("prompt", "seed", "format.frame_start", "format.duration_s", "format.fps", "format.width",
+               "format.height")
+"""The words (the prompt), the seed, the frames and their rate, and the delivery size (super-resolution's target)."""
 FRAME_FIELDS = ("format.frame_start", "format.duration_s", "format.fps")
 FOLDER = "generate"
 
@@ -42,7 +43,8 @@ def make(spec: Any, run_name: str, settings: GenerateSettings | None = None, pip
         from plano.generate.engines import make_generator
         from plano.generate.run import generate_shot
 
-        gen = make_generator(settings.engine, int(view.format.width), pipe) if pipe is not None else None
+        gen = make_generator(settings.engine, int(view.format.width), pipe, int(view.format.height)) \
+            if pipe is not None else None
         return generate_shot(ctx.inputs["render"], ctx.inputs["scene"], view, settings, ctx.store.path(FOLDER),
                              run_name, ctx.progress, generator=gen)
 

@@ -27,8 +27,11 @@ MODELS: dict[str, dict[str, Any]] = {
     "realesr-animevideov3": {"index": {2: 0, 3: 1, 4: 2}, "scales": (2, 3, 4), "file": "realesr-animevideov3-x{s}.bin"},
 }
 DEFAULT_MODEL = "realesrgan-x4plus"
-SECONDS_PER_INPUT_MEGAPIXEL = {"realesrgan-x4plus": 700.0, "realesr-animevideov3": 18.0}
-"""CPU time per million input pixels, measured on this project's 2-core machine (benchmarks/RESULTS.md, issue 12)."""
+SECONDS_PER_INPUT_MEGAPIXEL = {"realesrgan-x4plus": 813.0, "realesr-animevideov3": 39.0}
+"""CPU time per million input pixels at x4, measured on a crop of the reference shot on this project's 2-core
+machine under load (benchmarks/generate_realesrgan.py; benchmarks/RESULTS.md, issue 12)."""
+LONG_S = 12 * 3600.0
+"""A super-resolution run estimated longer than this is refused unless the user confirms the cost."""
 
 
 def pick_scale(model: str, width: int, target_width: int, asked: int) -> int:
@@ -60,8 +63,10 @@ def model_name(settings: GenerateSettings) -> str:
 class RealEsrganGenerator:
     name = "realesrgan"
 
-    def __init__(self, target_width: int = 0):
-        self.target_width = target_width
+    def __init__(self, target_width: int = 0, target_height: int = 0):
+        """``target_width`` x ``target_height``: the delivery size the upscaled frames are fitted to (0: the model's
+        own factor, nothing fitted)."""
+        self.target_width, self.target_height = target_width, target_height
 
     def _upscaler(self, model: str, scale: int, gpu: bool):
         try:
@@ -83,20 +88,28 @@ class RealEsrganGenerator:
         scale = pick_scale(model, w, self.target_width or w * 4, settings.scale)
         gpu = settings.device == "cuda"
         up = self._upscaler(model, scale, gpu)
-        frames = np.empty((clip.count, h * scale, w * scale, 3), np.float32)
+        ow, oh = w * scale, h * scale
+        if self.target_width and self.target_height and not settings.scale:
+            ow, oh = self.target_width, self.target_height  # the model's factor, then fitted to the delivery size
+        frames = np.empty((clip.count, oh, ow, 3), np.float32)
         t0 = time.perf_counter()
         for i in range(clip.count):
             enc = control.to_model_rgb(clip.beauty[i])
             q = np.clip(np.rint(enc * 255.0), 0, 255).astype(np.uint8)
             big = np.asarray(up.process_pil(Image.fromarray(q, "RGB")), np.float32) / 255.0
             lost = clip.beauty[i] - control.from_model_rgb(q.astype(np.float32) / 255.0)
-            lost_big = cv2.resize(lost, (w * scale, h * scale), interpolation=cv2.INTER_LINEAR)
-            frames[i] = control.from_model_rgb(big) + lost_big
+            if big.shape[:2] != (oh, ow):
+                shrink = ow < big.shape[1]
+                big = cv2.resize(big, (ow, oh), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LANCZOS4)
+            lost_big = cv2.resize(lost, (ow, oh), interpolation=cv2.INTER_LINEAR)
+            frames[i] = control.from_model_rgb(np.clip(big, 0.0, 1.0)) + lost_big
             progress((i + 1) / clip.count, f"frame {i + 1} of {clip.count}")
         seconds = time.perf_counter() - t0
         from plano.generate.engines import realesrgan_weights
 
         facts = {"engine": self.name, "model": model, "scale": scale, "device": "gpu (Vulkan)" if gpu else "cpu",
-                 "size_in": [w, h], "size_out": [w * scale, h * scale], "seconds": round(seconds, 3),
+                 "size_in": [w, h], "size_out": [ow, oh],
+                 "fitted": "model x{} then resized to the delivery size".format(scale) if (ow, oh) != (w * scale, h * scale)
+                 else "the model's factor", "seconds": round(seconds, 3),
                  "seconds_per_frame": round(seconds / max(clip.count, 1), 3), **realesrgan_weights(model, scale)}
         return Generated(frames, np.ones(frames.shape[:3] + (1,), np.float32), facts)

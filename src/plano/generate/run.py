@@ -138,8 +138,7 @@ def generate_shot(pass_paths: Sequence[Path], scene, spec, settings: GenerateSet
         return GenerateResult(tuple(paths), info)
     if not paths:
         raise PlanoError("there are no render passes to generate from; run `plano render` first")
-    target_width = int(spec.format.width)
-    gen = generator or make_generator(settings.engine, target_width)
+    gen = generator or make_generator(settings.engine, int(spec.format.width), target_height=int(spec.format.height))
     seed = int(spec.seed) * 1000003 + 12
     lut = hero_ids(scene) if scene is not None else None
     out_dir = Path(out_dir)
