@@ -4,8 +4,9 @@ depth as a control video (no depth estimator, so none of its flicker), and the m
 - Picture: ACEScg -> sRGB-encoded Rec.709 through OCIO (``plano.color.spaces``), clipped to 0..1; back the same
   way. What the clip loses (highlights over 1, colours outside Rec.709) is returned by :func:`from_model_rgb`'s
   ``residual`` so nothing of the render is lost where the model does not change it.
-- Depth: inverse depth, near = white, far and sky = black, normalised once for the whole clip (not per frame:
-  a per-frame normalisation would pump), as the depth annotators VACE was trained with draw it.
+- Depth: inverse depth, near = white, far and sky = black, stretched once for the whole clip over the region
+  the model generates (not per frame: a per-frame normalisation would pump), as the depth annotators VACE was
+  trained with draw it.
 - Mask: 1 (white) = generate, 0 (black) = keep, a few pixels wider than the matte so the edge is regenerated too.
 """
 
@@ -37,17 +38,21 @@ def clip_residual(acescg: np.ndarray) -> np.ndarray:
     return (acescg - from_model_rgb(to_model_rgb(acescg))).astype(np.float32)
 
 
-def depth_control(depth: np.ndarray, near_percentile: float = 1.0) -> np.ndarray:
-    """(F, H, W, 1) metres (0 = sky) -> (F, H, W, 3) 0..1 grey: inverse depth over the whole clip's range."""
+def depth_control(depth: np.ndarray, where: np.ndarray | None = None, percentile: float = 1.0) -> np.ndarray:
+    """(F, H, W, 1) metres (0 = sky) -> (F, H, W, 3) 0..1 grey: inverse depth, stretched once for the whole clip
+    between its ``percentile`` and ``100 - percentile`` inside ``where`` (F, H, W, 1: the region the model
+    generates; default everywhere), so the generated element's own shape spans the greys and no frame pumps."""
     d = np.asarray(depth, np.float32)
     valid = d > 0
     if not valid.any():
         return np.zeros(d.shape[:-1] + (3,), np.float32)
     inv = np.where(valid, 1.0 / np.maximum(d, 1e-3), 0.0)
-    near = float(np.percentile(inv[valid], 100.0 - near_percentile))
-    far = float(inv[valid].min())
-    g = np.clip((inv - far) / max(near - far, 1e-9), 0.0, 1.0) * valid
-    g = 0.05 + 0.95 * g * valid  # the farthest geometry stays a shade above the sky
+    sel = valid if where is None else valid & (np.asarray(where) > 0.5)
+    if not sel.any():
+        sel = valid
+    near = float(np.percentile(inv[sel], 100.0 - percentile))
+    far = float(np.percentile(inv[sel], percentile))
+    g = 0.05 + 0.95 * np.clip((inv - far) / max(near - far, 1e-9), 0.0, 1.0)  # the farthest stays above the sky
     g = np.where(valid, g, 0.0)
     return np.repeat(g, 3, axis=-1).astype(np.float32)
 
