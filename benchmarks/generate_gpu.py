@@ -24,7 +24,7 @@ import torch
 WAN_1_3B = dict(patch_size=(1, 2, 2), num_attention_heads=12, attention_head_dim=128, in_channels=16, out_channels=16,
                 text_dim=4096, freq_dim=256, ffn_dim=8960, num_layers=30, cross_attn_norm=True,
                 qk_norm="rms_norm_across_heads", eps=1e-6, rope_max_seq_len=1024,
-                vace_layers=[0, 5, 10, 15, 20, 25], vace_in_channels=96)
+                vace_layers=list(range(0, 30, 2)), vace_in_channels=96)  # as diffusers converts Wan2.1-VACE-1.3B
 COGVIDEOX_5B = dict(num_attention_heads=48, attention_head_dim=64, in_channels=16, out_channels=16,
                     time_embed_dim=512, text_embed_dim=4096, num_layers=42, sample_width=90, sample_height=60,
                     sample_frames=49, patch_size=2, temporal_compression_ratio=4, max_text_seq_length=226,
