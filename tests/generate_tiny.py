@@ -46,3 +46,20 @@ def tiny_cogvideox():
         layers_per_block=1, norm_num_groups=2, temporal_compression_ratio=4)
     return CogVideoXPipeline(transformer=transformer, vae=vae, scheduler=DDIMScheduler(), text_encoder=tiny_t5(),
                              tokenizer=None)
+
+
+def tiny_cogvideox_fun_control():
+    """CogVideoX-Fun with a control video: the transformer takes the noise and the control's latents (2 x 16)."""
+    import torch
+    from diffusers import CogVideoXFunControlPipeline
+
+    base = tiny_cogvideox()
+    from diffusers import CogVideoXTransformer3DModel
+
+    torch.manual_seed(0)
+    transformer = CogVideoXTransformer3DModel(
+        num_attention_heads=4, attention_head_dim=8, in_channels=32, out_channels=16, time_embed_dim=2,
+        text_embed_dim=32, num_layers=1, sample_width=4, sample_height=4, sample_frames=9, patch_size=2,
+        temporal_compression_ratio=4, max_text_seq_length=16)
+    return CogVideoXFunControlPipeline(transformer=transformer, vae=base.vae, scheduler=base.scheduler,
+                                       text_encoder=base.text_encoder, tokenizer=None)

@@ -187,3 +187,13 @@ def test_realesrgan_upscales_every_pass(tmp_path):
     from plano.io.c2pa import source_type
 
     assert source_type(True, False, label.whole_frame(out.info)).endswith("/trainedAlgorithmicMedia")
+
+
+def test_cogvideox_fun_control_sees_the_depth(tmp_path):
+    from generate_tiny import tiny_cogvideox_fun_control
+
+    settings = GenerateSettings(engine="cogvideox", steps=2, width=32, height=32, num_frames=9, allow_cpu=True)
+    results, _ = shot(tmp_path, tiny_spec(8), settings, tiny_cogvideox_fun_control())
+    info = results["generate"].output.info
+    assert info["model"]["pipeline"] == "CogVideoXFunControlPipeline" and info["model"]["control"] == "depth"
+    assert info["ai_used"] and info["generated_fraction"] > 0
