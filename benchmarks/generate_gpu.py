@@ -159,7 +159,6 @@ def bench(which: str, tiny: bool, device: str, steps: int, dtype) -> dict:
         dt = time.perf_counter() - t0
         out[name] = {"seconds": round(dt, 3), "s_per_frame": round(dt / frames, 4), "peak_gib": round(peak(device), 2)}
     out["wrapper_overhead"] = round(out["plano wrapper"]["seconds"] / out["bare diffusers"]["seconds"] - 1.0, 4)
-    del pipe
     return out
 
 
