@@ -37,7 +37,8 @@ def main() -> None:
     passes = [read_passes(p) for p in paths]
     fit = win.Fit(passes[0].width, passes[0].height, 832, 480, "crop")
     regions = np.stack([region_of(p, lut, "hero") for p in passes])
-    depth = control.depth_control(np.stack([p.depth for p in passes]), regions)
+    depth = control.depth_control(np.stack([p.depth for p in passes]), regions,
+                                  dust=np.stack([p.dust for p in passes]))
     rows = []
     for p in picks:
         i = paths.index(p)

@@ -96,3 +96,18 @@ def test_fit_crop_and_back():
     assert fit.motion_to_model(m)[..., 0].mean() == pytest.approx(3.0 * 832 / bw, rel=1e-4)
     with pytest.raises(PlanoError, match="fit"):
         win.Fit(10, 10, 8, 8, "squash")
+
+
+def test_depth_control_near_is_white_sky_is_black_dust_is_drawn():
+    from plano.generate.control import DUST_GREY, depth_control
+
+    depth = np.zeros((2, 4, 4, 1), np.float32)
+    depth[:, 2:, :2] = 10.0  # near
+    depth[:, 2:, 2:] = 100.0  # far
+    dust = np.zeros_like(depth)
+    dust[:, 0, 0] = 1.0  # dust over the sky
+    g = depth_control(depth, dust=dust)
+    assert g.shape == (2, 4, 4, 3)
+    assert g[0, 3, 0, 0] == pytest.approx(1.0) and g[0, 3, 3, 0] == pytest.approx(0.05)
+    assert g[0, 0, 1, 0] == 0.0 and g[0, 0, 0, 0] == pytest.approx(DUST_GREY)
+    assert np.array_equal(g[0], g[1])  # one stretch for the whole clip

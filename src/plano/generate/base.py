@@ -29,6 +29,8 @@ class Clip:
     fps: float
     prompt: str
     seed: int
+    dust: np.ndarray | None = None
+    """(F, H, W, 1) dust opacity, when the render has it."""
 
     @property
     def count(self) -> int:

@@ -6,7 +6,7 @@ depth as a control video (no depth estimator, so none of its flicker), and the m
   ``residual`` so nothing of the render is lost where the model does not change it.
 - Depth: inverse depth, near = white, far and sky = black, stretched once for the whole clip over the region
   the model generates (not per frame: a per-frame normalisation would pump), as the depth annotators VACE was
-  trained with draw it.
+  trained with draw it; the dust (which has no depth of its own) laid over it as a soft grey by its opacity.
 - Mask: 1 (white) = generate, 0 (black) = keep, a few pixels wider than the matte so the edge is regenerated too.
 """
 
@@ -38,10 +38,18 @@ def clip_residual(acescg: np.ndarray) -> np.ndarray:
     return (acescg - from_model_rgb(to_model_rgb(acescg))).astype(np.float32)
 
 
-def depth_control(depth: np.ndarray, where: np.ndarray | None = None, percentile: float = 1.0) -> np.ndarray:
+DUST_GREY = 0.3
+"""The grey the dust is drawn with in the depth control (a soft surface in the middle distance)."""
+
+
+def depth_control(depth: np.ndarray, where: np.ndarray | None = None, percentile: float = 1.0,
+                  dust: np.ndarray | None = None) -> np.ndarray:
     """(F, H, W, 1) metres (0 = sky) -> (F, H, W, 3) 0..1 grey: inverse depth, stretched once for the whole clip
     between its ``percentile`` and ``100 - percentile`` inside ``where`` (F, H, W, 1: the region the model
-    generates; default everywhere), so the generated element's own shape spans the greys and no frame pumps."""
+    generates; default everywhere), so the generated element's own shape spans the greys and no frame pumps.
+    ``dust`` (F, H, W, 1) opacity: the dust has no depth of its own (the depth pass is the geometry's), so it is
+    laid over the geometry's grey as a soft surface of grey ``DUST_GREY`` by its opacity (over the sky too, which
+    would otherwise say there is nothing there)."""
     d = np.asarray(depth, np.float32)
     valid = d > 0
     if not valid.any():
@@ -54,6 +62,9 @@ def depth_control(depth: np.ndarray, where: np.ndarray | None = None, percentile
     far = float(np.percentile(inv[sel], percentile))
     g = 0.05 + 0.95 * np.clip((inv - far) / max(near - far, 1e-9), 0.0, 1.0)  # the farthest stays above the sky
     g = np.where(valid, g, 0.0)
+    if dust is not None:
+        a = np.clip(np.asarray(dust, np.float32), 0.0, 1.0)
+        g = g * (1.0 - a) + DUST_GREY * a
     return np.repeat(g, 3, axis=-1).astype(np.float32)
 
 

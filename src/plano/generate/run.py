@@ -92,7 +92,8 @@ def read_clip(paths: Sequence[Path], lut, settings: GenerateSettings, fps: float
     depth = np.stack([f.depth if f.depth is not None else one * 0 for f in frames])
     motion = np.stack([f.motion if f.motion is not None else zero2 for f in frames])
     region = np.stack([region_of(f, lut, settings.region) for f in frames])
-    return Clip(beauty, alpha, depth, motion, region, fps, prompt, seed)
+    dust = np.stack([f.dust for f in frames]) if all(f.dust is not None for f in frames) else None
+    return Clip(beauty, alpha, depth, motion, region, fps, prompt, seed, dust)
 
 
 def _resized(passes: Passes, w: int, h: int) -> dict[str, np.ndarray]:

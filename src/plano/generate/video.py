@@ -62,7 +62,7 @@ def prepare(clip: Clip, native: Native, settings: GenerateSettings) -> ModelClip
     motion = list(clip.motion)
     fit = win.Fit(clip.size[0], clip.size[1], native.width, native.height, settings.fit)
     shot_rgb = control.to_model_rgb(clip.beauty)
-    depth_rgb = control.depth_control(clip.depth, clip.region)
+    depth_rgb = control.depth_control(clip.depth, clip.region, dust=clip.dust)
     at = lambda images: win.to_model_rate(list(images), motion, times)  # noqa: E731
     picture = np.stack([fit.to_model(im) for im in at(shot_rgb)])
     depth_m = np.stack([fit.to_model(im) for im in at(depth_rgb)])
