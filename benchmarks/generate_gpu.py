@@ -6,6 +6,7 @@ guidance, prompt embeddings). Records seconds per output frame and peak GPU memo
 
     PYTHONPATH=src python benchmarks/generate_gpu.py --steps 20            # on a machine with an NVIDIA GPU
     PYTHONPATH=src python benchmarks/generate_gpu.py --tiny --device cpu   # a dry run of the script on a CPU
+    PYTHONPATH=src python benchmarks/generate_gpu.py --wrapper-only        # the wrapper's CPU work, no model
 
 The text encoders (UMT5-XXL, T5-XXL) are not built: both sides get the same random prompt embeddings (1 x 512 x
 4096 for Wan, 1 x 226 x 4096 for CogVideoX), so the comparison times the transformer, the VAE and the wrapper.
@@ -169,7 +170,11 @@ def main() -> None:
     ap.add_argument("--tiny", action="store_true", help="tiny configs (a dry run on a CPU)")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--out", default=None, help="write the results as JSON here")
+    ap.add_argument("--wrapper-only", action="store_true", help="time the wrapper's CPU work for one Wan window")
     args = ap.parse_args()
+    if args.wrapper_only:
+        print(json.dumps(wrapper_cpu_seconds(), indent=2))
+        return
     dtype = torch.bfloat16 if args.device == "cuda" else torch.float32
     results = []
     for which in args.models.split(","):
@@ -180,6 +185,32 @@ def main() -> None:
         with open(args.out, "w") as f:
             json.dump({"gpu": torch.cuda.get_device_name() if args.device == "cuda" else None, "results": results}, f,
                       indent=2)
+
+
+
+def wrapper_cpu_seconds(shot_w: int = 1280, shot_h: int = 720, shot_frames: int = 121) -> dict:
+    """The wrapper's own work for one Wan window, without a model (``run_window`` hands back its input): a
+    24 fps shot at ``shot_w`` x ``shot_h`` carried to 81 frames at 16 fps and 832x480, warped noise, blending,
+    back to the shot. ``python benchmarks/generate_gpu.py --wrapper-only``."""
+    from plano.generate.base import Clip
+    from plano.generate.settings import GenerateSettings
+    from plano.generate.video import generate_clip
+    from plano.generate.wan_vace import NATIVE
+
+    rng = np.random.default_rng(0)
+    f, h, w = shot_frames, shot_h, shot_w
+    beauty = (0.18 + 0.05 * rng.random((f, h, w, 3), dtype=np.float32))
+    depth = np.full((f, h, w, 1), 40.0, np.float32)
+    region = np.zeros((f, h, w, 1), np.float32)
+    region[:, h // 4: 3 * h // 4, w // 4: 3 * w // 4] = 1.0
+    motion = np.zeros((f, h, w, 2), np.float32)
+    motion[..., 0], motion[..., 1] = 1.5, -0.4
+    clip = Clip(beauty, np.ones_like(depth), depth, motion, region, 24.0, "benchmark", 0)
+    t0 = time.perf_counter()
+    got = generate_clip(clip, NATIVE, GenerateSettings(engine="wan_vace", overlap=0),
+                        lambda picture, depth_rgb, mask, known, noise, seed: picture)
+    return {"shot": [w, h, f], "model_frames": got.facts["model_frames"], "windows": got.facts["windows"],
+            "seconds": round(time.perf_counter() - t0, 2)}
 
 
 if __name__ == "__main__":

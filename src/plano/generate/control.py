@@ -33,9 +33,28 @@ def from_model_rgb(rgb: np.ndarray) -> np.ndarray:
     return to_acescg(flat, MODEL_SPACE).reshape(rgb.shape).astype(np.float32)
 
 
+LINEAR_SPACE = "Linear Rec.709 (sRGB)"
+"""The model space without its encoding: a 3x3 matrix away from ACEScg, used to find what the encoding clips."""
+
+
+def _to_linear_709() -> np.ndarray:
+    """(3, 3) ACEScg -> linear Rec.709, read from OCIO by converting the three primaries."""
+    from plano.color.spaces import from_acescg
+
+    return np.asarray(from_acescg(np.eye(3, dtype=np.float32).reshape(3, 1, 3), LINEAR_SPACE), np.float32).reshape(3, 3)
+
+
 def clip_residual(acescg: np.ndarray) -> np.ndarray:
-    """What :func:`to_model_rgb` clips away, in ACEScg: ``acescg - from_model_rgb(to_model_rgb(acescg))``."""
-    return (acescg - from_model_rgb(to_model_rgb(acescg))).astype(np.float32)
+    """What :func:`to_model_rgb` clips away, in ACEScg: ``acescg - from_model_rgb(to_model_rgb(acescg))``; found
+    with one matrix product, so OCIO runs only on the values that leave the 0..1 range (few, in a render)."""
+    flat = np.ascontiguousarray(acescg, np.float32).reshape(-1, 3)
+    lin = flat @ _to_linear_709()
+    out = np.zeros_like(flat)
+    bad = np.flatnonzero(((lin < 0.0) | (lin > 1.0)).any(axis=1))
+    if bad.size:
+        x = flat[bad]
+        out[bad] = x - from_model_rgb(to_model_rgb(x))
+    return out.reshape(acescg.shape)
 
 
 DUST_GREY = 0.3

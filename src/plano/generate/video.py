@@ -47,6 +47,8 @@ class ModelClip:
     noise: np.ndarray | None
     """(M, C, h / 8, w / 8): warped noise for every model frame (a window takes every 4th)."""
     fit: win.Fit
+    motion: list
+    """The shot's motion passes in the model's pixels, one per shot frame."""
 
 
 def native_for(default: Native, settings: GenerateSettings) -> Native:
@@ -57,22 +59,26 @@ def native_for(default: Native, settings: GenerateSettings) -> Native:
 
 
 def prepare(clip: Clip, native: Native, settings: GenerateSettings) -> ModelClip:
-    """Step 1: the shot at the model's frame rate and native size, with its warped noise."""
+    """Step 1: the shot at the model's native size, then at its frame rate (carried by the motion, in the model's
+    pixels), then in the model's colour space, with its warped noise. The work is done at the model's size, which
+    is smaller than the shot's: fitting first keeps it cheap."""
     times = win.model_times(clip.count, clip.fps, native.fps)
-    motion = list(clip.motion)
     fit = win.Fit(clip.size[0], clip.size[1], native.width, native.height, settings.fit)
-    shot_rgb = control.to_model_rgb(clip.beauty)
-    depth_rgb = control.depth_control(clip.depth, clip.region, dust=clip.dust)
-    at = lambda images: win.to_model_rate(list(images), motion, times)  # noqa: E731
-    picture = np.stack([fit.to_model(im) for im in at(shot_rgb)])
-    depth_m = np.stack([fit.to_model(im) for im in at(depth_rgb)])
-    region = np.stack([fit.to_model(im) for im in at(clip.region)])
+    motion = [fit.motion_to_model(m) for m in clip.motion]  # model pixels
+    at = lambda images: np.stack(win.to_model_rate([fit.to_model(im) for im in images], motion, times))  # noqa: E731
+    picture = control.to_model_rgb(at(clip.beauty))  # resampled in linear light, then encoded
+    region = at(clip.region)
+    dust = at(clip.dust) if clip.dust is not None else None
+    # depth resampled as inverse depth (sky 0): an edge blends towards far, never towards a nearer halo
+    inv = at(np.where(clip.depth > 0, 1.0 / np.maximum(clip.depth, 1e-3), 0.0).astype(np.float32))
+    depth = np.where(inv > 1e-6, 1.0 / np.maximum(inv, 1e-6), 0.0).astype(np.float32)
+    depth_rgb = control.depth_control(depth, region, dust=dust)
     noise = None
     if settings.warped_noise:
-        flows = [fit.motion_to_model(win.flow_between(motion, float(a), float(b))) for a, b in zip(times, times[1:])]
+        flows = [win.flow_between(motion, float(a), float(b)) for a, b in zip(times, times[1:])]
         hl, wl = native.height // native.spatial, native.width // native.spatial
         noise = warped_noise(flows, native.latent_channels, (hl, wl), clip.seed, settings.noise_factor)
-    return ModelClip(picture, depth_m, region, times, noise, fit)
+    return ModelClip(picture, depth_rgb, region, times, noise, fit, motion)
 
 
 def spans(count: int, native: Native, settings: GenerateSettings) -> list[tuple[int, int]]:
@@ -126,13 +132,13 @@ def generate_clip(clip: Clip, native: Native, settings: GenerateSettings, run_wi
         done = b
         seconds.append(time.perf_counter() - tw)
         progress(0.05 + 0.85 * (k + 1) / len(ss), f"window {k + 1} of {len(ss)}")
-    blended = win.blend_windows(clips, ss, weight=mc.region)
-    at_shot = [mc.fit.to_shot(im) for im in blended]
-    cover = at_shot[0][1]
-    frames = win.to_shot_rate([f for f, _ in at_shot], mc.times, list(clip.motion), clip.count)
-    acescg = control.from_model_rgb(np.stack(frames))
-    acescg = acescg + control.clip_residual(clip.beauty)  # what the model's 0..1 range cannot hold, kept
+    blended = control.from_model_rgb(win.blend_windows(clips, ss, weight=mc.region))  # ACEScg, model size
+    at_rate = win.to_shot_rate(list(blended), mc.times, mc.motion, clip.count)  # in the model's pixels
+    cover = mc.fit.to_shot(at_rate[0][..., :1])[1]
+    acescg = np.stack([mc.fit.to_shot(f)[0] for f in at_rate])
     mask = np.clip(clip.region * cover[None], 0.0, 1.0).astype(np.float32)
+    inside = mask[..., 0] > 0  # what the model's 0..1 range cannot hold, kept (only where it generates)
+    acescg[inside] += control.clip_residual(clip.beauty[inside])
     facts: dict[str, Any] = {"native": {"width": native.width, "height": native.height, "frames": native.frames,
                                         "fps": native.fps}, "model_frames": M, "windows": [list(s) for s in ss],
                              "fit": settings.fit, "fit_box_shot_px": [round(v, 2) for v in mc.fit.box],
