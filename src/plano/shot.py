@@ -9,18 +9,18 @@ cut at that node, in the same run folder.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from plano.core import Graph, Progress, Result, run_graph
+from plano.core import Graph, Node, Progress, Result, run_graph
 from plano.core.lock import FolderLock, acquire, describe, release
 from plano.errors import PlanoError
 from plano.schema.naming import RunFolder, check_shot_name, parse_version_dir
 
 STAGES = ("spec", "set", "scene", "sim", "render", "comp", "deliver")
-QUALITIES = ("previs", "final")
+QUALITIES = ("draft", "previs", "final")
 
 
 def shot_graph(spec: Any, run_name: str, quality: str = "previs", rate_per_hour: float | None = None) -> Graph:
@@ -38,7 +38,7 @@ def shot_graph(spec: Any, run_name: str, quality: str = "previs", rate_per_hour:
         spec_node.make(spec),
         scene.make_set(spec),
         scene.make_scene(spec),
-        sim.make(spec),
+        sim.make(spec, quality),
         render.make(spec, run_name, quality),
         comp.make(spec, run_name),
         deliver.make(run_name, rate_per_hour, unused_spec_fields()),
@@ -171,13 +171,15 @@ def run_shot(
     replace: bool = False,
     wait_s: float = 0.0,
     notify: Callable[[str], None] | None = None,
+    nodes: Mapping[str, Node] | None = None,
 ) -> ShotRun:
     """Run the shot's graph up to ``until`` (the whole chain by default) in its run folder, holding its lock.
 
     ``force`` names stages to run again (with all that read them); ``partial`` gives a stage options for a
     partial run (``{"render": {"frames": [1001, 1002]}}``); ``replace`` lets ``version`` hold another spec;
     ``wait_s``: how long to wait for another run that holds the version; ``notify(message)`` hears what
-    was repaired (a damaged output found and rebuilt) and cleaned up."""
+    was repaired (a damaged output found and rebuilt) and cleaned up; ``nodes`` replace the shot's own nodes of
+    those names (``plano.plan.shared``: a set and a sim that several shots share)."""
     for f in force:
         check_stage(f)
     check_stage(until, "stage")
@@ -193,7 +195,10 @@ def run_shot(
         for path in run.sweep_temporaries():
             if notify:
                 notify(f"removed {path}, left half-written by a run that stopped")
-        graph = shot_graph(spec, run.name, quality, rate_per_hour).cut("spec", until)  # the folder keeps spec.yaml
+        graph = shot_graph(spec, run.name, quality, rate_per_hour)
+        if nodes:
+            graph = Graph(tuple(nodes.get(n.name, n) for n in graph.nodes))
+        graph = graph.cut("spec", until)  # the folder keeps spec.yaml
         results = run_graph(graph, run, progress, force=[f for f in force if f in graph.names], partial=partial,
                             notify=notify)
     finally:
