@@ -126,8 +126,8 @@ def sequence_from_edit(seq: Sequence, timeline, fps: float, first_frame: int = 1
         head = round(sr.start_time.rescaled_to(fps).value) - first_frame
         if frames <= 0:
             raise PlanoError(f"clip {clip.name!r} is {frames} frames long in the edit")
-        start = max(0.0, round(entry.event_start_s + head / fps, 6))
-        duration = round(frames / fps, 6)
+        start = max(0.0, entry.event_start_s + head / fps)
+        duration = frames / fps
         old = entry.duration_s
         if old is None or abs(old - duration) > 0.5 / fps:
             changes.append(EditChange(entry.shot, f"length {old if old is not None else 'default'} s -> "

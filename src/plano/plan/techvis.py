@@ -229,11 +229,6 @@ def draw_plan(scene, report: CameraReport, out: Path, size: int = 900) -> Path:
                 hull = _hull(p.vertices[:, :2])
                 if len(hull) >= 3:
                     d.polygon([px(q) for q in hull], fill=colours[group])
-    for p in hero:
-        hull = _hull(p.vertices[:, :2])
-        if len(hull) >= 3:
-            d.polygon([px(q) for q in hull], fill=(214, 120, 40))
-    d.polygon([px(q) for q in foot], outline=(120, 50, 0), width=3)
     # the cone: the horizontal field of view out past the building
     fwd = rig.targets[0] - rig.positions[0]
     fwd = fwd[:2] / np.linalg.norm(fwd[:2])
@@ -246,6 +241,11 @@ def draw_plan(scene, report: CameraReport, out: Path, size: int = 900) -> Path:
     ImageDraw.Draw(overlay).polygon(cone, fill=(40, 120, 230, 70), outline=(20, 70, 200, 255))
     img.paste(Image.alpha_composite(img.convert("RGBA"), overlay).convert("RGB"))
     d = ImageDraw.Draw(img)
+    for p in hero:  # over the cone: the building stays its own colour
+        hull = _hull(p.vertices[:, :2])
+        if len(hull) >= 3:
+            d.polygon([px(q) for q in hull], fill=(214, 120, 40))
+    d.polygon([px(q) for q in foot], outline=(120, 50, 0), width=3)
     if len(eye) > 1 and np.linalg.norm(eye[-1] - eye[0]) > 0.05:
         d.line([px(q) for q in eye], fill=(20, 40, 160), width=3)
     cx, cy = px(e0)
