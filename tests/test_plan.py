@@ -85,7 +85,7 @@ def test_animatic_has_slate_and_burn_ins(cut):
         frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
     slate, first_a, first_b = frames[0], frames[12], frames[22]
     assert slate.mean() < 60  # the dark card
-    centre = lambda f: f[20:34, 40:56].reshape(-1, 3).mean(0)  # noqa: E731 - under no burn-in
+    centre = lambda f: f[20:34, 40:56].reshape(-1, 3).mean(0)
     assert centre(first_a)[0] > 150 > centre(first_a)[2]
     assert centre(first_b)[2] > 150 > centre(first_b)[0]
     assert (first_a[:12, :40] < 30).mean() > 0.3 and (first_a[:12, :40] > 200).any()  # the black box with white text
@@ -225,7 +225,7 @@ def test_sim_window_refuses_frames_outside_the_shot(tmp_path):
     from plano.plan.shared import SimWindow
 
     class Cache:
-        frames = list(range(1001, 1011))
+        frames = tuple(range(1001, 1011))
 
     with pytest.raises(PlanoError, match="event frames 1005..1014"):
         SimWindow(Cache(), 1005, 1001, 10)

@@ -173,7 +173,7 @@ def make_animatic(sequence: str, event: str, cut: list[CutShot], out: Path, fps:
             for k, img in enumerate(read_frames(c.movie, c.frames)):
                 frame = fit(img, w.width, w.height)
                 w.add(burn_in(frame, {
-                    "tl": f"{sequence}  {c.shot}  v{c.version:03d}", "tr": c.lens,
+                    "tl": f"{c.shot}  v{c.version:03d}", "tr": c.lens,
                     "bl": f"frame {c.first_frame + k}", "br": timecode(at + k, fps),
                 }))
             at += c.frames

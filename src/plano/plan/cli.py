@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,7 +15,7 @@ PLAN_QUALITY = typer.Option("draft", "--quality", "-q", help="draft (default): 3
                             "to judge the cut and the cameras; previs: 720 lines high, the full sim; final.")
 
 
-def _date(text: Optional[str]) -> Optional[dt.date]:
+def _date(text: str | None) -> dt.date | None:
     if text is None:
         return None
     try:
@@ -29,13 +28,13 @@ def plan(
     file: Path = typer.Argument(..., metavar="FILE", show_default=False,
                                 help="The sequence: a .yaml (sequence, event, shots) or a .txt in words (the event's "
                                 "paragraph, then one paragraph a shot)."),
-    edl: Optional[Path] = typer.Option(None, "--edl", help="The editor's cut back (.edl, or .otio, FCP 7 .xml, "
+    edl: Path | None = typer.Option(None, "--edl", help="The editor's cut back (.edl, or .otio, FCP 7 .xml, "
                                        ".fcpxml): the shots take its order and lengths before they are made again."),
     quality: str = PLAN_QUALITY,
     shots_dir: Path = common.SHOTS_DIR,
-    shoot_date: Optional[str] = typer.Option(None, "--shoot-date", help="The day the plates will be shot "
+    shoot_date: str | None = typer.Option(None, "--shoot-date", help="The day the plates will be shot "
                                              "(YYYY-MM-DD), for the sun's hours in the techvis (default: the event's date)."),
-    save: Optional[Path] = typer.Option(None, "--save", help="With --edl: also write the re-cut sequence to this "
+    save: Path | None = typer.Option(None, "--save", help="With --edl: also write the re-cut sequence to this "
                                         "YAML file (your FILE is never changed)."),
 ) -> None:
     """Make the previs of a whole sequence: every shot of one event, an animatic, the editor's files, techvis.
@@ -80,16 +79,16 @@ def plan(
 
 
 def variants(
-    text: Optional[str] = common.TEXT,
-    spec: Optional[Path] = common.SPEC,
+    text: str | None = common.TEXT,
+    spec: Path | None = common.SPEC,
     vary: list[str] = typer.Option(..., "--vary", help="A field and its values, e.g. --vary lens=18,24,35 --vary "
                                    "time=16:00,18:30; short names: lens, angle, size, height, movement, fstop, time, "
                                    "weather, start, speed, direction, look, grade, seed, duration, date; or any spec "
                                    "field by its path (camera.squeeze=1.5,2). Repeat --vary for more fields."),
     quality: str = PLAN_QUALITY,
     shots_dir: Path = common.SHOTS_DIR,
-    shot_name: Optional[str] = common.SHOT,
-    seed: Optional[int] = common.SEED,
+    shot_name: str | None = common.SHOT,
+    seed: int | None = common.SEED,
     no_reuse: bool = typer.Option(False, "--no-reuse", help="Simulate every variant on its own, even when only the "
                                   "camera or the grade differs (to measure what the reuse saves)."),
 ) -> None:

@@ -34,7 +34,7 @@ def build_timeline(sequence: str, animatic: Animatic):
     """The animatic's cut as an OTIO timeline (see the module's text)."""
     otio = _otio()
     fps = animatic.fps
-    rt = lambda n: otio.opentime.RationalTime(n, fps)  # noqa: E731
+    rt = lambda n: otio.opentime.RationalTime(n, fps)
     tl = otio.schema.Timeline(name=sequence, global_start_time=rt(RECORD_START_HOURS * 3600 * fps))
     track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     tl.tracks.append(track)
@@ -155,6 +155,6 @@ def _shot_of(clip, by_name):
         names.insert(0, meta["shot"])
     for n in names:
         for full in sorted(by_name, key=len, reverse=True):
-            if n == full or n.startswith(full + "_") or n.startswith(full + "."):
+            if n == full or n.startswith((full + "_", full + ".")):
                 return by_name[full]
     return None

@@ -25,7 +25,14 @@ import re
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from plano.core.atomic import atomic_write_text
 from plano.errors import PlanoError
@@ -75,7 +82,7 @@ class Sequence(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _unique_shots(self) -> "Sequence":
+    def _unique_shots(self) -> Sequence:
         names = [s.shot for s in self.shots]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
@@ -104,7 +111,7 @@ def sequence_from_dict(data: object, source: str) -> Sequence:
 
 
 _EVENT_START = re.compile(r"\b(?:at |from |starting )?(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\s+(?:into the "
-                          r"(?:event|action|collapse))\b[,.;]?", re.I)
+                          r"(?:event|action|collapse))\b[,.;]?", re.IGNORECASE)
 _HEAD = re.compile(r"^\s*([A-Za-z0-9]+)\s*:\s*")
 
 

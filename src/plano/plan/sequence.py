@@ -210,8 +210,9 @@ def run_sequence(
     mapper: Callable[..., Iterable[ShotOutcome]] = executor.map if executor is not None else map
     outcomes = []
     for outcome in mapper(run_sequence_shot, jobs):
-        ran = [n for n, st in outcome.stages.items() if not st["cached"]]
-        say(f"{outcome.shot} v{outcome.version:03d}: ran {', '.join(ran) or 'nothing (all reused)'}")
+        ran = [n for n, st in outcome.stages.items() if not st["cached"] and n not in ("set", "sim")]
+        say(f"{outcome.shot} v{outcome.version:03d}: ran {', '.join(ran) or 'nothing (all reused)'}; set and sim: "
+            "the event's")
         outcomes.append(outcome)
     run = SequenceRun(resolved, folder, shared, tuple(outcomes))
     write_plan(run)

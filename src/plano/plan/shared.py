@@ -136,13 +136,13 @@ def shared_nodes(shared: SharedSim, event_first: int, frame_start: int, frame_co
             raise PlanoError(f"the shared {name} in {root} is missing or was made for another event; run the "
                              "sequence (or the variants) again to make it")
 
-    def load_set(store: Store):  # noqa: ARG001 - the set is read from the shared folder
+    def load_set(store: Store):
         from plano.scene.io import load_set as load
 
         check("set", shared.set_key)
         return load(root / "set")
 
-    def load_sim(store: Store):  # noqa: ARG001
+    def load_sim(store: Store):
         from plano.sim.cache import SimCache
 
         check("sim", shared.sim_key)

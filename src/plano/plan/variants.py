@@ -215,7 +215,7 @@ def compare(shot: str, runs: list[VariantRun], folder: Path, quality: str, varie
             w.add(grid)
     _sheet(runs, stills, folder / "sheet.png", cell_w, cell_h)
     doc = {"shot": shot, "quality": quality, "vary": {v.name: [v.path, list(v.values)] for v in varies},
-           "frames": n, "made": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+           "frames": n, "made": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
            "variants": [{"version": r.version, "labels": r.labels, "run": str(r.root), "movie": str(r.movie),
                          "seconds": round(r.seconds, 2), "sim_reused": r.sim_reused, "stages": r.stages} for r in runs]}
     atomic_write_text(folder / "variants.json", json.dumps(doc, indent=1))
@@ -259,7 +259,12 @@ def _sheet(runs, stills: dict[int, list[np.ndarray]], out: Path, cell_w: int, ce
 
 def pick(shots_dir: str | Path, shot: str, version: int, note: str = "") -> Path:
     """Mark ``version`` of ``shot`` as the chosen one: ``shots/<SHOT>/picked.json`` (the history kept)."""
-    from plano.schema.naming import RunFolder, check_shot_name, check_version, version_dir
+    from plano.schema.naming import (
+        RunFolder,
+        check_shot_name,
+        check_version,
+        version_dir,
+    )
 
     check_shot_name(shot)
     check_version(version)
@@ -275,7 +280,7 @@ def pick(shots_dir: str | Path, shot: str, version: int, note: str = "") -> Path
         except (ValueError, AttributeError):
             history = []
     entry = {"version": version, "folder": version_dir(version), "note": note,
-             "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+             "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     atomic_write_text(path, json.dumps({"shot": shot, "picked": entry, "history": [*history, entry][-100:]}, indent=1))
     return path
 
