@@ -309,3 +309,21 @@ def test_camera_report_and_plan(tmp_path):
     orange = (np.abs(img - [214, 120, 40]).sum(-1) < 30).sum()
     camera = (np.abs(img - [20, 40, 160]).sum(-1) < 30).sum()
     assert orange > 500 and camera > 50
+
+
+def test_draft_tier_is_smaller_and_lighter():
+    from plano.render.quality import render_settings
+    from plano.sim.node import make
+    from plano.sim.quality import effects_config, sim_tier
+    from plano.spec.parse import parse_prompt
+
+    d, p = render_settings("draft", 1920, 1080), render_settings("previs", 1920, 1080)
+    assert (d.width, d.height) == (640, 360) and (p.width, p.height) == (1280, 720)
+    assert d.dust_steps < p.dust_steps and d.motion_blur_samples < p.motion_blur_samples
+    cfg = effects_config(sim_tier("draft"))
+    assert cfg.grid_cells < 600_000 and cfg.dust_particles < 300_000
+    assert sim_tier("previs") is None and sim_tier("final") is None
+    spec = parse_prompt("wide shot of a tower collapsing")
+    assert make(spec, "previs").config == make(spec, "final").config != make(spec, "draft").config
+    with pytest.raises(PlanoError, match="not known"):
+        sim_tier("best")

@@ -15,6 +15,14 @@ PLAN_QUALITY = typer.Option("draft", "--quality", "-q", help="draft (default): 3
                             "to judge the cut and the cameras; previs: 720 lines high, the full sim; final.")
 
 
+def _quality(quality: str) -> str:
+    from plano.shot import QUALITIES
+
+    if quality not in QUALITIES:
+        raise PlanoError(f"--quality {quality!r} is not known; expected one of {', '.join(QUALITIES)}")
+    return quality
+
+
 def _date(text: str | None) -> dt.date | None:
     if text is None:
         return None
@@ -53,6 +61,7 @@ def plan(
     from plano.plan.sequence import resolve, run_sequence
 
     when = _date(shoot_date)
+    _quality(quality)
     seq = load_sequence(file)
     if save is not None and edl is None:
         raise PlanoError("--save writes the sequence re-cut by --edl; give the editor's cut with --edl too")
@@ -101,6 +110,7 @@ def variants(
     """
     from plano.plan.variants import parse_vary, run_variants
 
+    _quality(quality)
     varies = [parse_vary(v) for v in vary]
     base = common.resolve_spec(text, spec, shot_name, seed)
     folder, runs = run_variants(base, varies, shots_dir, quality, reuse_sim=not no_reuse,
