@@ -73,8 +73,9 @@ def _bytes(b: float) -> str:
 def picture(spec: Any, quality: str) -> tuple[int, int, int]:
     """(width, height, supersample) the renderer works at for ``quality`` (plano.render.quality's tiers)."""
     w, h = int(spec.format.width), int(spec.format.height)
-    if quality == "previs":
-        return max(2, round(720 * w / h / 2) * 2), 720, 1
+    if quality in ("draft", "previs"):
+        lines = 360 if quality == "draft" else 720
+        return max(2, round(lines * w / h / 2) * 2), lines, 1
     return w, h, 2 if w * h <= 3840 * 2160 else 1
 
 

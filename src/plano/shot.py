@@ -10,18 +10,18 @@ cut at that node, in the same run folder.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from plano.core import Graph, Progress, Result, run_graph
+from plano.core import Graph, Node, Progress, Result, run_graph
 from plano.core.lock import FolderLock, acquire, describe, release
 from plano.errors import PlanoError
 from plano.schema.naming import RunFolder, check_shot_name, parse_version_dir
 
 STAGES = ("spec", "set", "scene", "sim", "render", "generate", "comp", "deliver")
-QUALITIES = ("previs", "final")
+QUALITIES = ("draft", "previs", "final")
 
 
 def shot_graph(spec: Any, run_name: str, quality: str = "previs", rate_per_hour: float | None = None,
@@ -42,7 +42,7 @@ def shot_graph(spec: Any, run_name: str, quality: str = "previs", rate_per_hour:
         spec_node.make(spec),
         scene.make_set(spec),
         scene.make_scene(spec),
-        sim.make(spec),
+        sim.make(spec, quality),
         render.make(spec, run_name, quality),
         generate_node.make(spec, run_name, generate),
         comp.make(spec, run_name),
@@ -191,6 +191,7 @@ def run_shot(
     wait_s: float = 0.0,
     notify: Callable[[str], None] | None = None,
     generate: Any = None,
+    nodes: Mapping[str, Node] | None = None,
 ) -> ShotRun:
     """Run the shot's graph up to ``until`` (the whole chain by default) in its run folder, holding its lock.
 
@@ -198,7 +199,8 @@ def run_shot(
     partial run (``{"render": {"frames": [1001, 1002]}}``); ``replace`` lets ``version`` hold another spec;
     ``wait_s``: how long to wait for another run that holds the version; ``notify(message)`` hears what
     was repaired (a damaged output found and rebuilt) and cleaned up; ``generate``: the generate stage's settings
-    (``GenerateSettings``; default the engine ``none``)."""
+    (``GenerateSettings``; default the engine ``none``); ``nodes`` replace the shot's own nodes of
+    those names (``plano.plan.shared``: a set and a sim that several shots share)."""
     for f in force:
         check_stage(f)
     check_stage(until, "stage")
@@ -215,7 +217,10 @@ def run_shot(
             if notify:
                 notify(f"removed {path}, left half-written by a run that stopped")
         generate = _generate_settings(run, generate)
-        graph = shot_graph(spec, run.name, quality, rate_per_hour, generate).cut("spec", until)  # the folder keeps spec.yaml
+        graph = shot_graph(spec, run.name, quality, rate_per_hour, generate)
+        if nodes:
+            graph = Graph(tuple(nodes.get(n.name, n) for n in graph.nodes))
+        graph = graph.cut("spec", until)  # the folder keeps spec.yaml
         results = run_graph(graph, run, progress, force=[f for f in force if f in graph.names], partial=partial,
                             notify=notify)
     finally:

@@ -34,8 +34,9 @@ WAIT = typer.Option(0.0, "--wait", min=0.0, help="When another run is working in
                     "seconds for it to finish (default: say who holds it and stop, exit status 75).")
 CONFIRM_COST = typer.Option(False, "--confirm-cost", help="Run a shot whose estimated cost (frames x pixels: hours "
                             "of machine time, disk, memory) is far above this machine's means.")
-QUALITY = typer.Option("previs", "--quality", "-q", help="previs: fast, 720 lines high, to judge the shot; final: the "
-                       "spec's resolution, supersampled.")
+QUALITY = typer.Option("previs", "--quality", "-q", help="draft: 360 lines high and a lighter sim, to compare "
+                       "variants; previs: fast, 720 lines high, to judge the shot; final: the spec's resolution, "
+                       "supersampled.")
 
 
 def resolve_spec(text: Optional[str], spec_path: Optional[Path], shot: Optional[str], seed: Optional[int],

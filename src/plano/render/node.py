@@ -13,7 +13,7 @@ from plano import __version__
 from plano.core import Context, Node, Store
 from plano.spec.view import SpecView
 
-QUALITIES = ("previs", "final")
+QUALITIES = ("draft", "previs", "final")
 SPEC_FIELDS = ("camera.anamorphic", "format.frame_start", "format.duration_s", "format.fps")
 """Streak flares for an anamorphic lens, and the frames to draw; the rest comes from the scene and the sim."""
 FOLDER = "passes"

@@ -14,14 +14,21 @@ from plano.spec.view import SpecView
 SPEC_FIELDS = ("seed", "action", "effects", "format.fps", "format.duration_s", "format.frame_start", "format.speed")
 
 
-def make(spec: Any) -> Node:
+def make(spec: Any, quality: str = "previs") -> Node:
+    """``quality``: ``draft`` simulates fewer chunks and particles (:mod:`plano.sim.quality`); previs and final
+    share one sim."""
+    from plano.sim.quality import effects_config, sim_tier
+
     view = SpecView(spec, SPEC_FIELDS, "sim")
     frames = len(view.format.frames)
+    tier = sim_tier(quality)
 
     def run(ctx: Context):
-        from plano.sim.run import run_sim
+        from plano.sim.run import TARGET_CHUNKS, run_sim
 
-        return run_sim(ctx.inputs["set"], view, ctx.store.root, ctx.progress)  # writes <run>/sim/
+        chunks = tier["target_chunks"] if tier else TARGET_CHUNKS
+        return run_sim(ctx.inputs["set"], view, ctx.store.root, ctx.progress, target_chunks=chunks,
+                       fx_config=effects_config(tier))  # writes <run>/sim/
 
     def load(store: Store):
         from plano.sim.cache import SimCache
@@ -29,5 +36,6 @@ def make(spec: Any) -> Node:
         cache = SimCache(store.root)
         return cache if len(cache.frames) == frames else None
 
-    return Node("sim", run, load, config={"plano": __version__, "spec": view.data()}, inputs=("set",),
+    config = {"plano": __version__, "spec": view.data(), **({"tier": tier} if tier else {})}
+    return Node("sim", run, load, config=config, inputs=("set",),
                 writes=("sim",))

@@ -55,6 +55,7 @@ def run_sim(
     engine: str = ENGINE,
     target_chunks: int = TARGET_CHUNKS,
     crush: bool = True,
+    fx_config=None,
 ) -> SimCache:
     """Simulate ``spec.action`` on ``scene`` and write the cache to ``<out_dir>/sim``; returns its reader.
 
@@ -63,7 +64,8 @@ def run_sim(
     crush under what falls on them (``plano.sim.crush``); False: bonds only (the old model, for comparison). ``scene`` is a set
     (``plano.scene.build.build_set``); given a scene with a camera, only its set is simulated: the sim
     collides with nothing the camera brings. It always simulates: whether to reuse a cache is the shot
-    graph's decision. A killed run re-simulates from the start (the engine's state between frames is not
+    graph's decision. ``fx_config``: the effects' settings (an EffectsConfig; ``None``: its defaults). A killed
+    run re-simulates from the start (the engine's state between frames is not
     kept on disk) and rewrites the same bytes, since the sim is deterministic.
     """
     out_dir = Path(out_dir)
@@ -86,7 +88,9 @@ def run_sim(
     crushing = build_crushing(scene, fr, glue, scen.energy_share, scen.keep_parts)
     sim = RigidSim(scene, fr, glue, eng, fps, SUBSTEPS, glass_ids, seed, seam_loads=scen.seam_loads,
                    hinge=(scen.hinge_until_s, scen.hinge_deg), crushing=crushing if crush else None)
-    fx = fx_cls(scene, spec, seed, fps) if fx_cls is not None else None
+    fx = None
+    if fx_cls is not None:
+        fx = fx_cls(scene, spec, seed, fps) if fx_config is None else fx_cls(scene, spec, seed, fps, config=fx_config)
     writer = SimCacheWriter(out_dir)
     writer.write_chunks(fr.chunks)
     charges = sorted(scen.charges, key=lambda c: c.time_s)

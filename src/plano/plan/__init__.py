@@ -1,0 +1,1 @@
+"""Planning a sequence: shots that cover one event, variants side by side, the animatic, OTIO, techvis."""
