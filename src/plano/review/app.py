@@ -82,7 +82,7 @@ def create_app(state: ReviewState) -> FastAPI:
 
     @app.exception_handler(PlanoError)
     async def _plano_error(_request: Request, err: PlanoError) -> JSONResponse:
-        return JSONResponse({"error": str(err)}, status_code=400)
+        return JSONResponse({"error": str(err)}, status_code=403 if isinstance(err, security.PathRefused) else 400)
 
     @app.exception_handler(HTTPException)
     async def _http_error(_request: Request, err: HTTPException) -> JSONResponse:

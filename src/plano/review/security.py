@@ -17,6 +17,10 @@ MAX_BODY_BYTES = 256 * 1024
 """The largest request body (a note with its drawing is a few kB; 256 kB holds 2,000 strokes points over)."""
 
 
+class PathRefused(PlanoError):
+    """A path that is not a file inside the shots folder (the server answers 403)."""
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -58,10 +62,10 @@ def inside(root: Path, rel: str) -> Path:
     for _ in range(3):  # a doubly encoded %252e%252e decodes to ".." on the second pass
         text = unquote(text)
     if "\x00" in text or "\\" in text or text.startswith("/"):
-        raise PlanoError(f"path {rel!r} is not a path inside the shots folder")
+        raise PathRefused(f"path {rel!r} is not a path inside the shots folder")
     parts = text.split("/")
     if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
-        raise PlanoError(f"path {rel!r} has an empty, '.', '..' or hidden part; only files inside the shots "
+        raise PathRefused(f"path {rel!r} has an empty, '.', '..' or hidden part; only files inside the shots "
                          "folder are served")
     root = root.resolve()
     path = root.joinpath(*parts)
@@ -70,7 +74,7 @@ def inside(root: Path, rel: str) -> Path:
     except FileNotFoundError:
         raise FileNotFoundError(rel) from None
     except (ValueError, OSError):
-        raise PlanoError(f"path {rel!r} leads outside the shots folder (a link out of it?); not served") from None
+        raise PathRefused(f"path {rel!r} leads outside the shots folder (a link out of it?); not served") from None
     return path
 
 
@@ -91,25 +95,30 @@ class BodyLimit:
                     too_big = True
                 if too_big:
                     return await _refuse(send, self.limit)
-        seen = 0
+        seen, refused = 0, False
 
         async def bounded():
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge()
+                if seen > self.limit:  # a body without Content-Length, counted as it streams
+                    refused = True
+                    await _refuse(send, self.limit)
+                    return {"type": "http.disconnect"}
             return message
 
+        async def quiet_after_refusal(message):
+            if not refused:
+                await send(message)
+
         try:
-            await self.app(scope, bounded, send)
-        except _TooLarge:
-            await _refuse(send, self.limit)
-
-
-class _TooLarge(Exception):
-    pass
+            await self.app(scope, bounded, quiet_after_refusal)
+        except Exception:
+            if not refused:
+                raise
 
 
 async def _refuse(send, limit: int) -> None:

@@ -6,6 +6,7 @@ const S = {
   inF: null, outF: null, zoom: 1, panX: 0, panY: 0, mode: "side", wipe: 0.5, toggleB: false,
   drawMode: false, ink: [], stroke: null, notes: [], images: new Map(), shown: null,
 };
+window.plano = S; // the page's state, for a look from the browser's console (and the browser tests)
 
 // ------------------------------------------------------------------ token and requests
 (function readToken() {
