@@ -47,6 +47,12 @@ def review(
             probe.bind((host, port))
         except OSError as err:
             raise PlanoError(f"cannot serve on {host}:{port}: {err.strerror or err}; choose another --port") from None
+    import threading
+
+    from plano.review import catalog, proxies
+
+    newest = [v for shot in catalog.shots(state.shots_dir) for v in catalog.versions(state.shots_dir, shot)[:3]]
+    threading.Thread(target=proxies.warm, args=(newest,), daemon=True, name="plano-review-warm").start()
     console.print(f"[bold]plano review[/] of {esc(state.shots_dir)}")
     console.print(f"  open  http://{host}:{port}/#token={state.token}")
     console.print("  (the token lets that browser write notes; Ctrl-C stops the server)")

@@ -96,3 +96,22 @@ def frame_image(root: Path, run_name: str, layer: str, frame: int, exposure_ev: 
     if not path.is_file():
         raise PlanoError(f"frame {frame} of {run_name} has no {LAYERS[layer][0]} file")
     return _encode(str(path), path.stat().st_mtime_ns, layer, round(float(exposure_ev), 2), int(width), fmt)
+
+
+def warm(versions, layer: str = "comp", stop=None) -> int:
+    """Make the frames the page asks for first (``layer`` at full size, and the thumbnail) ahead of time, newest
+    versions first; ``stop()`` ends it early. Returns how many frames were made."""
+    made = 0
+    for v in versions:
+        if layer not in layers_of(v.folders):
+            continue
+        mid = v.frames[len(v.frames) // 2] if v.frames else None
+        for frame, width in ([(mid, 320)] if mid else []) + [(f, 0) for f in v.frames]:
+            if stop is not None and stop():
+                return made
+            try:
+                frame_image(v.root, v.name, layer, frame, 0.0, width)
+                made += 1
+            except PlanoError:
+                continue
+    return made

@@ -101,7 +101,7 @@ async function selectVersion(v) {
   for (const l of v.layers) { const o = document.createElement("option"); o.value = o.textContent = l; layer.append(o); }
   S.layer = v.layers.includes(S.layer) ? S.layer : v.layers[0]; layer.value = S.layer;
   markCurrent(); showVersionInfo(); fillB(); S.b = null; $("b-version").value = "";
-  preload(S.a); await loadNotes(); loadAudit(); draw();
+  preload(S.a); updateLoading(); await loadNotes(); loadAudit(); draw();
 }
 
 // ------------------------------------------------------------------ frames: one image per frame, preloaded
@@ -120,8 +120,10 @@ function image(v, f) {
 function preload(v) { if (v && v.frames) for (let f = v.frames[0]; f <= v.frames[1]; f++) image(v, f); }
 function updateLoading() {
   if (!S.a || !S.a.frames) return;
-  let n = 0; const total = S.a.frames[1] - S.a.frames[0] + 1;
-  for (let f = S.a.frames[0]; f <= S.a.frames[1]; f++) { const i = S.images.get(imageKey(S.a, f)); if (i && i.ready) n++; }
+  let n = 0, total = 0;
+  for (const v of [S.a, S.b]) if (v && v.frames) for (let f = v.frames[0]; f <= v.frames[1]; f++) {
+    total++; const i = S.images.get(imageKey(v, f)); if (i && i.ready) n++;
+  }
   $("loading").textContent = n < total ? `loading ${n}/${total}` : "";
   $("loading").dataset.loaded = n; $("loading").dataset.total = total;
 }
@@ -220,10 +222,10 @@ $("prev").onclick = () => step(-1); $("next").onclick = () => step(1);
 $("frame").onchange = () => { S.playing = false; seek(+$("frame").value); updatePlay(); };
 $("set-in").onclick = () => { S.inF = Math.min(S.frame, S.outF); updatePlay(); };
 $("set-out").onclick = () => { S.outF = Math.max(S.frame, S.inF); updatePlay(); };
-$("layer").onchange = () => { S.layer = $("layer").value; preload(S.a); preload(S.b); draw(); };
-$("ev").oninput = () => { S.ev = +$("ev").value; $("ev-val").textContent = `${S.ev > 0 ? "+" : ""}${S.ev} EV`; preload(S.a); preload(S.b); draw(); };
+$("layer").onchange = () => { S.layer = $("layer").value; preload(S.a); preload(S.b); updateLoading(); draw(); };
+$("ev").oninput = () => { S.ev = +$("ev").value; $("ev-val").textContent = `${S.ev > 0 ? "+" : ""}${S.ev} EV`; preload(S.a); preload(S.b); updateLoading(); draw(); };
 $("fit").onclick = () => { S.zoom = 1; S.panX = S.panY = 0; draw(); };
-$("b-version").onchange = () => { const v = +$("b-version").value; S.b = v ? findVersion(S.a.shot, v) : null; preload(S.b); draw(); };
+$("b-version").onchange = () => { const v = +$("b-version").value; S.b = v ? findVersion(S.a.shot, v) : null; preload(S.b); updateLoading(); draw(); };
 $("ab-mode").onchange = () => { S.mode = $("ab-mode").value; draw(); };
 $("wipe").oninput = () => { S.wipe = +$("wipe").value; draw(); };
 document.addEventListener("keydown", (e) => {
