@@ -82,6 +82,14 @@ def test_a_file_inside_is_served_and_the_refusals_say_why(server):
     assert httpx.get(f"{server.url}/files/SEQ010_SH010/v001/nothing.mov").status_code == 404
 
 
+def test_served_pages_are_sandboxed_and_other_host_names_refused(server):
+    r = httpx.get(f"{server.url}/files/SEQ010_SH010/v001/report.html")
+    assert r.headers["content-security-policy"] == "sandbox" and r.headers["x-content-type-options"] == "nosniff"
+    r = httpx.get(f"{server.url}/api/shots", headers={"Host": "evil.example:80"})  # DNS rebinding
+    assert r.status_code == 400
+    assert httpx.get(f"http://localhost:{server.port}/api/shots").status_code == 200
+
+
 def test_200_concurrent_notes_from_8_clients_land_exactly_once(server):
     barrier = threading.Barrier(8)
     errors: list[str] = []

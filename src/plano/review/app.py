@@ -31,6 +31,8 @@ class ReviewState:
     db_path: Path
     token: str
     quality: str = "previs"
+    hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    """The Host headers answered (a page elsewhere that points its own name at 127.0.0.1 is refused)."""
     processes: dict[int, Any] = field(default_factory=dict)
 
 
@@ -74,6 +76,9 @@ class ChangeIn(Body):
 def create_app(state: ReviewState) -> FastAPI:
     app = FastAPI(title="plano review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.review = state
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(state.hosts))
 
     def need_token(x_plano_token: str | None = Header(default=None)) -> None:
         if not security.token_ok(x_plano_token, state.token):
@@ -156,7 +161,9 @@ def create_app(state: ReviewState) -> FastAPI:
 
     @app.get("/files/{path:path}")
     def files(path: str) -> FileResponse:
-        return FileResponse(security.inside(state.shots_dir, path))
+        # a served page (report.html) runs in a sandbox of its own: it cannot read the page's token or write
+        return FileResponse(security.inside(state.shots_dir, path),
+                            headers={"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"})
 
     @app.get("/api/notes")
     def notes(shot: str, version: int | None = None) -> dict[str, Any]:
@@ -243,12 +250,14 @@ def create_app(state: ReviewState) -> FastAPI:
     return app
 
 
-def open_state(shots_dir: str | Path, token: str | None = None, quality: str = "previs") -> ReviewState:
-    """The server's state for a shots folder: its database (made or upgraded), the token (made if not given)."""
+def open_state(shots_dir: str | Path, token: str | None = None, quality: str = "previs",
+               hosts: tuple[str, ...] = ("127.0.0.1", "localhost")) -> ReviewState:
+    """The server's state for a shots folder: its database (made or upgraded), the token (made if not given);
+    ``hosts``: the Host names it answers to (``("*",)`` for any, with --allow-remote)."""
     root = catalog.check_shots_dir(shots_dir)
     db_path = root / DB_NAME
     return ReviewState(root, ReviewDB.open(db_path), db_path,
-                       security.check_token_choice(token) if token else security.new_token(), quality)
+                       security.check_token_choice(token) if token else security.new_token(), quality, hosts)
 
 
 def asgi(state: ReviewState):

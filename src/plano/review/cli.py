@@ -33,7 +33,8 @@ def review(
     if quality not in QUALITIES:
         raise PlanoError(f"--quality {quality!r} is not known; expected one of {', '.join(QUALITIES)}")
     check_host(host, allow_remote)
-    state = open_state(shots_dir, token or os.environ.get("PLANO_REVIEW_TOKEN") or None, quality)
+    hosts = ("*",) if allow_remote else tuple(dict.fromkeys(("127.0.0.1", "localhost", host)))
+    state = open_state(shots_dir, token or os.environ.get("PLANO_REVIEW_TOKEN") or None, quality, hosts)
     try:
         import uvicorn
     except ImportError:

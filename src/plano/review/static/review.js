@@ -139,11 +139,13 @@ function fitRect(img, x, y, w, h) {
 function draw() {
   const W = canvas.clientWidth, H = canvas.clientHeight;
   if (canvas.width !== W || canvas.height !== H) { canvas.width = W; canvas.height = H; }
-  ctx.setTransform(1, 0, 0, 1, 0, 0); ctx.fillStyle = "#000"; ctx.fillRect(0, 0, W, H);
   if (!S.a || !S.a.frames) return;
   const f = S.frame, a = image(S.a, f), bf = bFrame(f), b = S.b && bf !== null ? image(S.b, bf) : null;
+  $("frame").value = f; $("timecode").textContent = timecode(f);
+  if (!a) return; // the frame asked for is on its way: the last one stays up until it is here
+  ctx.setTransform(1, 0, 0, 1, 0, 0); ctx.fillStyle = "#000"; ctx.fillRect(0, 0, W, H);
   let rect = null;
-  if (a) {
+  {
     if (S.b && S.mode === "side") {
       rect = fitRect(a, 0, 0, W / 2, H); ctx.drawImage(a, rect.x, rect.y, rect.w, rect.h);
       if (b) { const r = fitRect(b, W / 2, 0, W / 2, H); ctx.drawImage(b, r.x, r.y, r.w, r.h); }
@@ -167,9 +169,9 @@ function draw() {
     }
     S.rect = rect; S.shown = f; canvas.dataset.frame = String(f);
     canvas.dataset.bframe = b ? String(bf) : "";
+    canvas.dataset.layer = `${S.layer}/${S.ev}`;
     inkOn(rect);
   }
-  $("frame").value = f; $("timecode").textContent = timecode(f);
 }
 function label(text, x) { ctx.font = "12px sans-serif"; ctx.fillStyle = "rgba(0,0,0,.6)"; ctx.fillRect(x - 4, 4, ctx.measureText(text).width + 8, 18); ctx.fillStyle = "#fff"; ctx.fillText(text, x, 17); }
 function inkOn(rect) {
