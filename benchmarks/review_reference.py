@@ -7,7 +7,7 @@
 Opens the page, waits for every frame, plays the shot and counts the frames shown, A/Bs the two newest versions,
 looks at the depth and dust passes with exposure, writes a note with a drawing, turns it into the next version,
 waits for it to render, A/Bs it against the one before, sets the statuses, reloads, and opens the notes sheet.
-Screenshots of each step go to the folder given; timings are printed.
+Screenshots of each step go to the folder given; timings are printed. ``--look-only`` stops before the note.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def say(*words) -> None:
     print(*words, flush=True)
 
 
-def main(url: str, token: str, out: Path) -> None:
+def main(url: str, token: str, out: Path, new_version: bool = True) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -68,6 +68,7 @@ def main(url: str, token: str, out: Path) -> None:
         page.press("#frame", "Enter")
         page.select_option("#b-version", versions[1].rsplit("_v", 1)[1].lstrip("0"))
         page.wait_for_function(LOADED, timeout=300000)
+        page.wait_for_function("() => document.getElementById('view').dataset.bframe === '1030'", timeout=60000)
         page.screenshot(path=out / "02_ab_side_by_side.png")
         page.select_option("#ab-mode", "wipe")
         page.screenshot(path=out / "03_ab_wipe.png")
@@ -78,13 +79,16 @@ def main(url: str, token: str, out: Path) -> None:
             page.select_option("#layer", layer)
             page.fill("#ev", str(ev))
             page.dispatch_event("#ev", "input")
-            page.wait_for_function("() => window.plano.shown === 1030 && document.getElementById('view').dataset.frame"
-                                   " === '1030'")
-            time.sleep(1.5)
+            page.wait_for_function(f"() => document.getElementById('view').dataset.layer === '{layer}/{ev}' && "
+                                   "document.getElementById('view').dataset.frame === '1030'", timeout=120000)
             page.screenshot(path=out / f"04_pass_{layer}.png")
         page.select_option("#layer", "comp")
         page.fill("#ev", "0")
         page.dispatch_event("#ev", "input")
+
+        if not new_version:  # --look-only: the player, A/B and passes, no note and no new version
+            browser.close()
+            return
 
         # a note with a drawing, turned into the next version
         page.click("#draw")
@@ -152,4 +156,5 @@ def main(url: str, token: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], Path(sys.argv[3]))
+    args = [a for a in sys.argv[1:] if a != "--look-only"]
+    main(args[0], args[1], Path(args[2]), new_version="--look-only" not in sys.argv)
