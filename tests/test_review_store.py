@@ -87,3 +87,15 @@ def test_a_job_whose_shot_is_refused_fails_with_the_reason(tmp_path):
     (row,) = db.jobs()
     assert row["state"] == "failed" and "machine" in row["message"] and row["finished"] is not None
     assert not (tmp_path / "shots" / "SEQ010_SH010").exists()
+
+
+def test_jobs_a_stopped_server_left_are_marked_stopped(tmp_path):
+    from plano.review.app import open_state
+
+    (tmp_path / "shots").mkdir()
+    db = ReviewDB.open(tmp_path / "shots" / ".review" / "review.db")
+    job = db.add_job("SEQ010_SH010", 1, None, "sup")
+    db.update_job(job, state="running")
+    state = open_state(tmp_path / "shots")
+    (row,) = state.db.jobs()
+    assert row["state"] == "stopped" and "plano shot --spec" in row["message"]

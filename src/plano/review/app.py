@@ -256,7 +256,9 @@ def open_state(shots_dir: str | Path, token: str | None = None, quality: str = "
     ``hosts``: the Host names it answers to (``("*",)`` for any, with --allow-remote)."""
     root = catalog.check_shots_dir(shots_dir)
     db_path = root / DB_NAME
-    return ReviewState(root, ReviewDB.open(db_path), db_path,
+    db = ReviewDB.open(db_path)
+    db.stop_stale_jobs()  # a job's process ends with the server that started it
+    return ReviewState(root, db, db_path,
                        security.check_token_choice(token) if token else security.new_token(), quality, hosts)
 
 

@@ -204,6 +204,15 @@ class ReviewDB:
         with self.engine.begin() as conn:
             conn.execute(JOBS.update().where(JOBS.c.id == job_id).values(**values))
 
+    def stop_stale_jobs(self) -> int:
+        """Jobs left queued or running by a review server that stopped (their process ended with it): marked
+        stopped, with a word on how to finish the version. Returns how many."""
+        with self.engine.begin() as conn:
+            return conn.execute(JOBS.update().where(JOBS.c.state.in_(("queued", "running"))).values(
+                state="stopped", finished=time.time(),
+                message="the review server stopped while this version was being made; run `plano shot --spec "
+                        "<its run folder>/spec.yaml` to finish it (what was made is kept)")).rowcount
+
     def jobs(self, shot: str | None = None) -> list[dict[str, Any]]:
         q = sa.select(JOBS).order_by(JOBS.c.id.desc())
         if shot is not None:
