@@ -131,14 +131,14 @@ def test_review_page_open_play_step_draw_ab_approve_reload(tmp_path):
         # reload: the note, its drawing and the approval are all there
         page.reload()
         page.wait_for_function(LOADED, timeout=30000)
+        page.wait_for_selector(".note:has-text('the dust reads too thin')", timeout=10000)  # notes load after frames
         assert "approved" in page.inner_text(".version.current .badge")
-        assert "the dust reads too thin" in page.inner_text("#notes")
         page.click(".note .head")
         assert page.get_attribute("#view", "data-frame") == "1006"
         r = page.evaluate("() => window.plano.rect")
         ink = pixel(page, r["x"] + r["w"] * 0.45, r["y"] + r["h"] * 0.45)
         assert ink[0] > 200 and ink[1] < 100, f"the note's drawing is not back on frame 1006: {ink}"
-        assert "pending review -> approved" in page.inner_text("#audit")
+        page.wait_for_selector("#audit li:has-text('pending review -> approved')", timeout=10000)
         page.screenshot(path=screens / "09_after_reload.png")
         browser.close()
     assert errors == []
