@@ -14,6 +14,7 @@ setup: system python
 # Debian packages, one `DEBS +=` line per stage that needs them.
 DEBS := libegl1 libegl-mesa0 libgl1-mesa-dri# render: headless OpenGL (Mesa llvmpipe through EGL)
 DEBS += libvulkan1 libomp5# generate: Real-ESRGAN through ncnn (Vulkan loader, OpenMP)
+DEBS += chromium# review: the browser its page is tested in (Playwright drives it; no `playwright install`)
 system:
 	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	  if ! dpkg -s $(DEBS) >/dev/null 2>&1; then \
