@@ -171,13 +171,15 @@ def run_shot(
     replace: bool = False,
     wait_s: float = 0.0,
     notify: Callable[[str], None] | None = None,
+    executor: Any = None,
 ) -> ShotRun:
     """Run the shot's graph up to ``until`` (the whole chain by default) in its run folder, holding its lock.
 
     ``force`` names stages to run again (with all that read them); ``partial`` gives a stage options for a
     partial run (``{"render": {"frames": [1001, 1002]}}``); ``replace`` lets ``version`` hold another spec;
     ``wait_s``: how long to wait for another run that holds the version; ``notify(message)`` hears what
-    was repaired (a damaged output found and rebuilt) and cleaned up."""
+    was repaired (a damaged output found and rebuilt) and cleaned up; ``executor`` (:mod:`plano.core.executor`)
+    runs the sim as a task and the render in frame chunks, on a farm (default: all here)."""
     for f in force:
         check_stage(f)
     check_stage(until, "stage")
@@ -195,7 +197,7 @@ def run_shot(
                 notify(f"removed {path}, left half-written by a run that stopped")
         graph = shot_graph(spec, run.name, quality, rate_per_hour).cut("spec", until)  # the folder keeps spec.yaml
         results = run_graph(graph, run, progress, force=[f for f in force if f in graph.names], partial=partial,
-                            notify=notify)
+                            notify=notify, executor=executor)
     finally:
         release(lock)
     return ShotRun(run, results)
