@@ -17,7 +17,8 @@ app = typer.Typer(
 )
 
 # stage modules that add commands, in the order data flows
-STAGE_CLIS = ("plano.spec.cli", "plano.scene.cli", "plano.sim.cli", "plano.render.cli", "plano.comp.cli", "plano.deliver.cli", "plano.cli.shot")
+STAGE_CLIS = ("plano.spec.cli", "plano.scene.cli", "plano.sim.cli", "plano.render.cli", "plano.comp.cli", "plano.deliver.cli", "plano.cli.shot",
+              "plano.farm.cli")
 
 for _mod in STAGE_CLIS:
     importlib.import_module(_mod).register(app)

@@ -71,7 +71,8 @@ def _note_attempt(task: NodeTask, **fields: Any) -> dict[str, Any]:
 def run_task(task: NodeTask) -> dict[str, Any]:
     """Run one task of a node on this worker (see the module's docstring); returns ``{label, host, pid, seconds,
     attempt}``."""
-    check_marker(task.store.root, task.token)
+    if task.token:  # a task of a head on a farm (an empty token: a step a farm manager runs on its own)
+        check_marker(task.store.root, task.token)
     from plano.core.graph import Context, Inputs, no_progress
 
     node = task.graph.node(task.node)
