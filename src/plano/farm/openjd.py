@@ -93,10 +93,10 @@ def write_template(template: dict[str, Any], path: Path) -> Path:
     from plano.core.atomic import atomic_write_text
 
     validate(template)
-    if path.suffix not in (".yaml", ".yml", ".json"):
-        raise PlanoError(f"--out {str(path)!r}: name the template .yaml or .json (e.g. job.template.yaml)")
     if path.is_dir():
         raise PlanoError(f"--out {str(path)!r} is a folder; give a file name such as {path / 'job.template.yaml'}")
+    if path.suffix not in (".yaml", ".yml", ".json"):
+        raise PlanoError(f"--out {str(path)!r}: name the template .yaml or .json (e.g. job.template.yaml)")
     if path.suffix == ".json":
         import json
 
