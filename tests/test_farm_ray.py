@@ -134,3 +134,19 @@ def test_a_run_folder_the_workers_do_not_see_is_refused_before_anything_runs(clu
     assert "shared file system" in str(err.value) and str(elsewhere) in str(err.value)
     assert not (tmp_path / B.shot / reference.root.name / "passes").exists()
     assert not list(elsewhere.iterdir())
+
+
+def _fails_on(frame: int) -> int:
+    from plano.errors import PlanoError
+
+    if frame == 1005:
+        raise PlanoError("the sim cache has no frame 1005")
+    return frame
+
+
+def test_a_failing_task_names_its_node_and_frames_instead_of_hanging(cluster):
+    from plano.core.executor import Task, TaskFailed
+
+    tasks = [Task(f"render frames {f}-{f + 3}", f) for f in (1001, 1005)]
+    with pytest.raises(TaskFailed, match=r"^render frames 1005-1008 failed: the sim cache has no frame 1005$"):
+        cluster.map(_fails_on, tasks)
