@@ -136,17 +136,24 @@ def test_a_run_folder_the_workers_do_not_see_is_refused_before_anything_runs(clu
     assert not list(elsewhere.iterdir())
 
 
-def _fails_on(frame: int) -> int:
-    from plano.errors import PlanoError
-
-    if frame == 1005:
-        raise PlanoError("the sim cache has no frame 1005")
-    return frame
-
-
 def test_a_failing_task_names_its_node_and_frames_instead_of_hanging(cluster):
     from plano.core.executor import Task, TaskFailed
+
+    def _fails_on(frame: int) -> int:  # defined here: Ray ships it by value (the workers cannot import tests/)
+        from plano.errors import PlanoError
+
+        if frame == 1005:
+            raise PlanoError("the sim cache has no frame 1005")
+        return frame
 
     tasks = [Task(f"render frames {f}-{f + 3}", f) for f in (1001, 1005)]
     with pytest.raises(TaskFailed, match=r"^render frames 1005-1008 failed: the sim cache has no frame 1005$"):
         cluster.map(_fails_on, tasks)
+
+
+def test_a_task_no_machine_can_hold_is_refused_instead_of_waiting_for_ever(cluster):
+    from plano.core.executor import Resources, Task
+    from plano.errors import PlanoError
+
+    with pytest.raises(PlanoError, match=r"no machine of the Ray cluster can run a task that needs 1 CPU, 4 GPU"):
+        cluster.map(lambda x: x, [Task("generate window 1", 1001)], Resources(cpus=1, gpus=4))

@@ -95,8 +95,24 @@ class RayExecutor(Executor):
                     raise RunFolderNotShared(str(cause)) from None
                 raise PlanoError(f"checking the run folder on a Ray worker failed: {cause or err}") from None
 
+    def _check_fits(self, resources: Resources) -> None:
+        """A task no node can hold would wait for ever: refuse it, saying what the largest node has."""
+        nodes = [n.get("Resources", {}) for n in self._ray.nodes() if n.get("Alive")]
+
+        def fits(r: dict) -> bool:
+            return (r.get("CPU", 0) >= resources.cpus and r.get("GPU", 0) >= resources.gpus
+                    and (not resources.memory_bytes or r.get("memory", 0) >= resources.memory_bytes))
+
+        if not any(fits(r) for r in nodes):
+            best = max(nodes, key=lambda r: (r.get("GPU", 0), r.get("CPU", 0)), default={})
+            raise PlanoError(
+                f"no machine of the Ray cluster can run a task that needs {resources.cpus:g} CPU, {resources.gpus:g} "
+                f"GPU and {resources.memory_bytes / 2**30:.1f} GB: the largest has {best.get('CPU', 0):g} CPU, "
+                f"{best.get('GPU', 0):g} GPU, {best.get('memory', 0) / 2**30:.1f} GB; add such a machine")
+
     def map(self, fn, tasks, resources=Resources(), on_done=None):
         ray = self._ray
+        self._check_fits(resources)
         remote = ray.remote(fn).options(**self._options(resources))
         refs = [remote.remote(t.item) for t in tasks]
         index = {ref: i for i, ref in enumerate(refs)}
@@ -110,7 +126,8 @@ class RayExecutor(Executor):
                 results[i] = ray.get(ready[0])
             except ray.exceptions.RayTaskError as err:
                 cause = getattr(err, "cause", None)
-                why = str(cause) if isinstance(cause, PlanoError) else f"{type(cause).__name__}: {cause}" \
+                why = str(cause) if isinstance(cause, PlanoError) else \
+                    f"{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}" \
                     if cause is not None else str(err).splitlines()[0]
                 failure = failure or TaskFailed(tasks[i].label, why)
                 continue
