@@ -114,3 +114,18 @@ def test_openjd_refuses_a_folder_for_out_and_farm_task_a_folder_that_is_not_a_ru
     assert code == 1 and "is not a run folder" in err and "Traceback" not in err
     code, err = cli(capsys, "farm-task", str(tmp_path), "--until", "sim", "--chunk", "render")
     assert code == 1 and "not both" in err
+
+
+def test_a_ray_address_nothing_answers_on_is_one_clear_line_at_once(capsys, tmp_path):
+    pytest.importorskip("ray", reason="the farm needs Ray: pip install 'plano[farm]'")
+    import socket
+
+    with socket.socket() as s:  # a port that was free a moment ago: nothing listens on it
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    spec = write_spec(tmp_path)
+    t0 = __import__("time").monotonic()
+    code, err = cli(capsys, "shot", "--spec", str(spec), "--shots-dir", str(tmp_path / "shots"),
+                    "--farm", f"127.0.0.1:{port}")
+    assert code == 1 and f"nothing answers at '127.0.0.1:{port}'" in err and "ray start --head" in err
+    assert __import__("time").monotonic() - t0 < 30 and not (tmp_path / "shots").exists()

@@ -28,6 +28,19 @@ def _ray():
     return ray
 
 
+def _reachable(address: str, timeout_s: float = 5.0) -> None:
+    """A ``HOST:PORT`` (or ``ray://HOST:PORT``) that nothing answers on is one clear error, not minutes of retries."""
+    hostport = address.removeprefix("ray://")
+    host, _, port = hostport.rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout_s).close()
+    except OSError as err:
+        raise PlanoError(f"nothing answers at {address!r} ({err.strerror or err}): start the Ray head there with "
+                         f"`ray start --head --port {port}`, check the address, or use --farm local-ray") from None
+
+
 def _check_on_node(folder: str, token: str) -> str:
     check_marker(folder, token)
     return socket.gethostname()
@@ -58,6 +71,7 @@ class RayExecutor(Executor):
                 ray.init(num_cpus=cpus or os.cpu_count() or 1, num_gpus=gpus, object_store_memory=object_store_bytes,
                          **kwargs)
             else:
+                _reachable(address)
                 ray.init(address=address, **kwargs)
         except ConnectionError as err:
             raise PlanoError(f"cannot reach the Ray cluster at {address!r}: {err}; start it with `ray start --head` "
