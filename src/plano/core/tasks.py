@@ -6,7 +6,7 @@ On the worker it checks the marker (:func:`plano.core.executor.check_marker`), l
 from the store with their ``load`` (a node reads only what it declares, here too), notes its attempt in
 ``.plano/tasks/<node>.<part>.json`` (pid, host, when: a retried task has two), runs, and returns where and how
 long it ran. On the head, after the chunks, the node runs once more as a full run that resumes: every part is
-there, so it only checks them and the graph writes the record. Nothing here knows what the nodes make.
+there, so it only checks them (``options={"after_chunks": True}``) and the graph writes the record. Nothing here knows what the nodes make.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from plano.core.graph import Context, Graph, Node
 
 TASKS = f"{META}/tasks"
+AFTER_CHUNKS = "after_chunks"
+"""The option of the head's full run after a node's chunks: every part was just written (atomically) by a
+chunk, so the node may confirm each is there without reading it all again."""
 
 
 @dataclass(frozen=True)
@@ -126,4 +129,4 @@ def run_as_tasks(graph: "Graph", node: "Node", ctx: "Context", key: str, executo
         return output
     store.begin(node.name, key, node.writes, fresh=False)  # resumes: what a killed chunk left half-written goes
     with writes_inside(store.root):
-        return node.run(dataclasses.replace(ctx, resume=True))
+        return node.run(dataclasses.replace(ctx, resume=True, options={AFTER_CHUNKS: True}))

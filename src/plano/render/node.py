@@ -12,6 +12,7 @@ from typing import Any
 from plano import __version__
 from plano.core import Context, Node, Store
 from plano.core.executor import Resources
+from plano.core.tasks import AFTER_CHUNKS
 from plano.spec.view import SpecView
 
 QUALITIES = ("previs", "final")
@@ -36,7 +37,8 @@ def make(spec: Any, run_name: str, quality: str = "previs") -> Node:
         from plano.render.run import render_shot
 
         out = render_shot(ctx.inputs["scene"], ctx.inputs["sim"], view, ctx.store.path(FOLDER), run_name, quality,
-                          ctx.progress, frames=ctx.options.get("frames"))
+                          ctx.progress, frames=ctx.options.get("frames"),
+                          read_back=not ctx.options.get(AFTER_CHUNKS, False))
         return [Path(p) for p in out]
 
     def load(store: Store) -> list[Path] | None:
