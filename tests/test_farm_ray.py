@@ -157,3 +157,19 @@ def test_a_task_no_machine_can_hold_is_refused_instead_of_waiting_for_ever(clust
 
     with pytest.raises(PlanoError, match=r"no machine of the Ray cluster can run a task that needs 1 CPU, 4 GPU"):
         cluster.map(lambda x: x, [Task("generate window 1", 1001)], Resources(cpus=1, gpus=4))
+
+
+def test_a_run_stopped_on_the_head_resumes_on_ray_from_the_frames_on_disk(cluster, local, tmp_path):
+    reference = local[A.shot].run
+    copy = tmp_path / A.shot / reference.root.name
+    shutil.copytree(reference.root, copy)  # as the head left it when killed: half the frames, no render record
+    (copy / ".plano" / "render.json").unlink()
+    frames = sorted((copy / "passes").iterdir())
+    for p in frames[len(frames) // 2:]:
+        p.unlink()
+    (copy / "passes" / (frames[-1].stem + ".tmp-99999.exr")).write_bytes(b"half a frame")
+    kept = {p.name: p.stat().st_mtime_ns for p in frames[: len(frames) // 2]}
+    ran = run_shot(A, tmp_path, quality="final", until="render", version=reference.version, executor=cluster)
+    assert not ran.results["render"].cached
+    assert {p.name: p.stat().st_mtime_ns for p in frames[: len(frames) // 2]} == kept  # not rendered again
+    assert same_files(exrs(copy), exrs(reference.root))  # the rest made, the temporary gone
