@@ -72,6 +72,8 @@ class Executor(ABC):
 
     name: str = "executor"
     distributed: bool = False
+    path_map: Mapping[str, str] | None = None
+    """Head path -> worker path, where the workers mount the run folder elsewhere (None: the same path)."""
 
     @abstractmethod
     def map(self, fn: Callable[[Any], Any], tasks: Sequence[Task], resources: Resources = Resources(),

@@ -105,7 +105,7 @@ def run_as_tasks(graph: "Graph", node: "Node", ctx: "Context", key: str, executo
     store = ctx.store
     token = write_marker(store.root)
     executor.check_shared(store.root, token)
-    worker_store = dataclasses.replace(store, root=map_path(store.root, getattr(executor, "path_map", None)))
+    worker_store = dataclasses.replace(store, root=map_path(store.root, executor.path_map))
     for old in sorted(store.path(TASKS).glob(f"{node.name}.*.json")) if store.path(TASKS).is_dir() else []:
         old.unlink(missing_ok=True)
     parts = list(node.chunks(executor.workers)) if node.chunks is not None else [(node.name, {})]

@@ -61,6 +61,6 @@ def run_shots(specs: Sequence[Any], shots_dir: str | Path, executor: Executor, q
         raise PlanoError(f"cannot make the shots folder {str(shots_dir)!r}: {err.strerror or err}") from None
     token = write_marker(shots_dir)
     executor.check_shared(shots_dir, token)
-    seen = map_path(shots_dir.resolve(), getattr(executor, "path_map", None))
+    seen = map_path(shots_dir.resolve(), executor.path_map)
     tasks = [Task(f"shot {s.shot}", ShotJob(s, seen, quality, until, token)) for s in specs]
     return executor.map(run_shot_job, tasks, SHOT_TASK, on_done)
