@@ -192,6 +192,7 @@ def run_shot(
     notify: Callable[[str], None] | None = None,
     generate: Any = None,
     nodes: Mapping[str, Node] | None = None,
+    executor: Any = None,
 ) -> ShotRun:
     """Run the shot's graph up to ``until`` (the whole chain by default) in its run folder, holding its lock.
 
@@ -200,7 +201,8 @@ def run_shot(
     ``wait_s``: how long to wait for another run that holds the version; ``notify(message)`` hears what
     was repaired (a damaged output found and rebuilt) and cleaned up; ``generate``: the generate stage's settings
     (``GenerateSettings``; default the engine ``none``); ``nodes`` replace the shot's own nodes of
-    those names (``plano.plan.shared``: a set and a sim that several shots share)."""
+    those names (``plano.plan.shared``: a set and a sim that several shots share); ``executor``
+    (:mod:`plano.core.executor`) runs the sim as a task and the render in frame chunks, on a farm (default: all here)."""
     for f in force:
         check_stage(f)
     check_stage(until, "stage")
@@ -222,7 +224,7 @@ def run_shot(
             graph = Graph(tuple(nodes.get(n.name, n) for n in graph.nodes))
         graph = graph.cut("spec", until)  # the folder keeps spec.yaml
         results = run_graph(graph, run, progress, force=[f for f in force if f in graph.names], partial=partial,
-                            notify=notify)
+                            notify=notify, executor=executor)
     finally:
         release(lock)
     return ShotRun(run, results)

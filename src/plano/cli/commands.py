@@ -18,7 +18,7 @@ app = typer.Typer(
 
 # stage modules that add commands, in the order data flows
 STAGE_CLIS = ("plano.spec.cli", "plano.scene.cli", "plano.sim.cli", "plano.render.cli", "plano.generate.cli", "plano.comp.cli",
-              "plano.deliver.cli", "plano.cli.shot", "plano.plan.cli", "plano.review.cli")
+              "plano.deliver.cli", "plano.cli.shot", "plano.plan.cli", "plano.review.cli", "plano.farm.cli")
 
 for _mod in STAGE_CLIS:
     importlib.import_module(_mod).register(app)

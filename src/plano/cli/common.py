@@ -106,6 +106,7 @@ def run_stage(
     seed: Optional[int] = None, shots_dir: Path = Path("shots"), version: Optional[int] = None,
     force: Sequence[str] = (), quality: str = "previs", partial: dict | None = None, spec: Any = None, run=None,
     rate_per_hour: float | None = None, wait_s: float = 0.0, confirm_cost: bool = False, generate: Any = None,
+    executor: Any = None,
 ) -> ShotRun:
     """Run the shot graph up to ``stage`` in its run folder, with a bar per stage, and print what ran.
 
@@ -133,7 +134,8 @@ def run_stage(
     try:
         with stage_progress(names) as factory:
             result = run_shot(spec, quality=quality, force=force, progress=factory, rate_per_hour=rate_per_hour,
-                              until=stage, partial=partial, run=run, notify=notify, generate=generate)
+                              until=stage, partial=partial, run=run, notify=notify, generate=generate,
+                              executor=executor)
     finally:
         release(lock)
     summary(result)

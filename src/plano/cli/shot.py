@@ -9,6 +9,7 @@ import typer
 
 from plano.cli import common
 from plano.comp import cli as comp_cli
+from plano.farm import cli as farm_cli
 from plano.console import console, esc
 from plano.generate import cli as generate_cli
 
@@ -40,6 +41,7 @@ def shot(
     allow_download: bool = generate_cli.ALLOW_DOWNLOAD,
     allow_cpu: bool = generate_cli.ALLOW_CPU,
     scale: Optional[int] = generate_cli.SCALE,
+    farm: Optional[str] = farm_cli.FARM,
 ) -> None:
     """Make a whole shot from words: spec, set, scene, sim, render, comp, deliver (movies, contact sheet, report).
 
@@ -52,15 +54,19 @@ def shot(
     Each stage is reused when nothing it depends on has changed: edit the lens in spec.yaml and run
     `plano shot --spec shots/SEQ010_SH010/v001/spec.yaml` to re-render without re-simulating. New words
     make a new version (v002, ...). A stopped run picks up where it stopped: run the same command again.
+
+    With --farm local-ray (or --farm HOST:PORT for a Ray cluster) the sim runs as a task and the render in
+    chunks of frames on the farm's machines; the run folder must be on a disk every machine sees.
     """
     shot_spec = comp_cli.with_plate(common.resolve_spec(text, spec, shot_name, seed), plate, plate_colorspace, plate_fps,
                                     track, look)
     comp_cli.signing_env(c2pa_cert, c2pa_key)
     gen = generate_cli.settings_from(generate, model, strength, allow_download, allow_cpu, scale)
     generate_cli.announce_cost(gen, shot_spec, quality, confirm_cost)
-    result = common.run_stage("deliver", None, spec, spec=shot_spec, shots_dir=shots_dir, version=version,
-                              force=force, quality=quality, rate_per_hour=rate, wait_s=wait, confirm_cost=confirm_cost,
-                              generate=gen)
+    with farm_cli.executor(farm) as executor:
+        result = common.run_stage("deliver", None, spec, spec=shot_spec, shots_dir=shots_dir, version=version,
+                                  force=force, quality=quality, rate_per_hour=rate, wait_s=wait,
+                                  confirm_cost=confirm_cost, generate=gen, executor=executor)
     comp = result.results.get("comp")
     if comp is not None:
         info = comp.output.info

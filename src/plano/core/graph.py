@@ -17,6 +17,7 @@ from typing import Any
 
 from plano.core.atomic import writes_inside
 from plano.core.cache import cache_key
+from plano.core.executor import Executor, Resources
 from plano.core.store import Store
 
 Progress = Callable[[float, str], None]
@@ -83,6 +84,12 @@ class Node:
     inputs: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
     """Paths inside the store this node owns: removed when it runs with a new key."""
+    resources: Resources | None = None
+    """What one task of this node needs (CPUs, GPUs, memory). ``None``: it runs on the head, never as a task."""
+    chunks: Callable[[int], Sequence[tuple[str, Mapping[str, Any]]]] | None = None
+    """``chunks(workers) -> [(label, options)]``: how the node splits into tasks, each a partial run with those
+    options (``{"frames": [...]}``) that keeps what the others wrote; a full run afterwards finds every part
+    there and writes the record. ``None``: the node runs whole."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,7 @@ def run_graph(
     force: Sequence[str] = (),
     partial: Mapping[str, Mapping[str, Any]] | None = None,
     notify: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> dict[str, Result]:
     """Run ``graph`` in ``store`` and return each node's result.
 
@@ -169,6 +177,10 @@ def run_graph(
     own outputs are intact. ``force`` names nodes to run again from scratch (with everything that reads them).
     ``partial`` maps a node to options for a partial run (e.g. some frames): it runs with them and writes no
     record, so a later full run completes it. While a node runs, writes outside ``store.root`` are refused.
+
+    With a distributed ``executor`` (:mod:`plano.core.executor`), a node that declares ``chunks`` runs as one
+    task per chunk, and one that declares ``resources`` as one task; the tasks load their inputs from the store
+    (``load``), and the head loads the output back. The head first checks that the workers see the store.
     """
     notify = notify or (lambda message: None)
     partial = dict(partial or {})
@@ -189,8 +201,14 @@ def run_graph(
         ctx = Context(node.name, Inputs(node.name, {i: results[i].output for i in node.inputs}), store, cb, resume,
                       partial.get(node.name, {}), history)
         t0 = time.perf_counter()
-        with writes_inside(store.root):
-            output = node.run(ctx)
+        if executor is not None and executor.distributed and node.name not in partial and (
+                node.chunks is not None or node.resources is not None):
+            from plano.core.tasks import run_as_tasks
+
+            output = run_as_tasks(graph, node, ctx, key, executor)
+        else:
+            with writes_inside(store.root):
+                output = node.run(ctx)
         seconds = time.perf_counter() - t0
         if node.name not in partial:
             store.write_record(node.name, key, seconds, node.config, node.writes)

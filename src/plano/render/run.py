@@ -126,11 +126,14 @@ def write_frame(path: str | Path, raw: dict[str, np.ndarray], compression: str =
     return write_passes(path, to_passes(raw, str(path)), attributes, compression)
 
 
-def _finished(path: Path, key: str) -> bool:
+def _finished(path: Path, key: str, read_back: bool = True) -> bool:
     """A frame already there from a stopped run counts only when its header says these settings and every pixel
-    reads back (a truncated or changed file is rendered again)."""
+    reads back (a truncated or changed file is rendered again); ``read_back=False``: the header only (frames
+    the farm's chunks have just written, each renamed into place whole)."""
     if not is_complete(path, key):
         return False
+    if not read_back:
+        return True
     try:
         verify(path)
     except PlanoError:
@@ -143,10 +146,12 @@ def frame_path(out_dir: str | Path, name: str, frame: int) -> Path:
 
 
 def render_shot(scene: Scene, sim, spec, out_dir: str | Path, name: str, quality: str | RenderSettings = "previs",
-                progress: Progress | None = None, frames: Iterable[int] | None = None) -> list[Path]:
+                progress: Progress | None = None, frames: Iterable[int] | None = None,
+                read_back: bool = True) -> list[Path]:
     """Render every frame of the shot (or ``frames``) to ``<out_dir>/<name>.<frame:04d>.exr``.
 
-    Frames whose file is already complete are skipped (resume). Returns the paths of all requested frames."""
+    Frames whose file is already complete are skipped (resume; ``read_back=False`` trusts a complete header
+    without reading every pixel). Returns the paths of all requested frames."""
     progress = progress or _no_progress
     settings = settings_for(spec, scene, quality)
     rig = scene.camera
@@ -161,7 +166,7 @@ def render_shot(scene: Scene, sim, spec, out_dir: str | Path, name: str, quality
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [frame_path(out_dir, name, f) for f in wanted]
     key = settings_key(settings)
-    todo = [(f, p) for f, p in zip(wanted, paths) if not _finished(p, key)]
+    todo = [(f, p) for f, p in zip(wanted, paths) if not _finished(p, key, read_back)]
     if not todo:
         progress(1.0, f"{len(paths)} frames already rendered")
         return paths

@@ -9,9 +9,14 @@ from typing import Any
 
 from plano import __version__
 from plano.core import Context, Node, Store
+from plano.core.executor import Resources
 from plano.spec.view import SpecView
 
 SPEC_FIELDS = ("seed", "action", "effects", "format.fps", "format.duration_s", "format.frame_start", "format.speed")
+
+
+RESOURCES = Resources(cpus=1, memory_bytes=2 << 30)
+"""On a farm the sim is one task: one core (rapier steps on one thread), about 2 GB for the glued building."""
 
 
 def make(spec: Any, quality: str = "previs") -> Node:
@@ -38,4 +43,4 @@ def make(spec: Any, quality: str = "previs") -> Node:
 
     config = {"plano": __version__, "spec": view.data(), **({"tier": tier} if tier else {})}
     return Node("sim", run, load, config=config, inputs=("set",),
-                writes=("sim",))
+                writes=("sim",), resources=RESOURCES)

@@ -86,6 +86,9 @@ class SpecView:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a spec view is read-only")
 
+    def __reduce__(self):  # pickled for a task on another process (a farm): the same view of the same spec
+        return (SpecView, (self._obj, self._fields, self._reader, self._prefix))
+
     def __repr__(self) -> str:
         return f"SpecView({self._reader!r}, {', '.join(self._fields)})"
 
