@@ -9,6 +9,7 @@ import typer
 
 from plano.cli import common
 from plano.console import console, esc
+from plano.farm import cli as farm_cli
 from plano.errors import PlanoError
 
 PLAN_QUALITY = typer.Option("draft", "--quality", "-q", help="draft (default): 360 lines high and a lighter sim, "
@@ -44,6 +45,7 @@ def plan(
                                              "(YYYY-MM-DD), for the sun's hours in the techvis (default: the event's date)."),
     save: Path | None = typer.Option(None, "--save", help="With --edl: also write the re-cut sequence to this "
                                         "YAML file (your FILE is never changed)."),
+    farm: str | None = farm_cli.FARM,
 ) -> None:
     """Make the previs of a whole sequence: every shot of one event, an animatic, the editor's files, techvis.
 
@@ -77,8 +79,9 @@ def plan(
         if save is not None:
             save_sequence(seq, save)
             console.print(f"  re-cut sequence written to {esc(save)}")
-    with common.stage_progress(("set", "sim")) as factory:
-        run = run_sequence(seq, shots_dir, quality, say=lambda line: console.print(esc(line)), progress=factory)
+    with farm_cli.executor(farm) as executor, common.stage_progress(("set", "sim")) as factory:
+        run = run_sequence(seq, shots_dir, quality, say=lambda line: console.print(esc(line)), progress=factory,
+                           executor=executor if executor.distributed else None)
     out = make_outputs(run, when)
     console.print(f"[bold]{esc(seq.sequence)}[/]  {len(run.shots)} shots, animatic {out.animatic.frame_count} frames")
     console.print(f"  animatic    {esc(out.animatic.path)}")

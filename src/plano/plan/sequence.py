@@ -207,9 +207,8 @@ def run_sequence(
     light = replace(shared, results={})  # the jobs carry keys and paths, not this run's outputs
     jobs = [ShotJob(s.spec, str(shots_dir), quality, light, s.event_first, rate_per_hour, until)
             for s in resolved.shots]
-    mapper: Callable[..., Iterable[ShotOutcome]] = executor.map if executor is not None else map
     outcomes = []
-    for outcome in mapper(run_sequence_shot, jobs):
+    for outcome in _map_shots(jobs, shots_dir, executor):
         ran = [n for n, st in outcome.stages.items() if not st["cached"] and n not in ("set", "sim")]
         say(f"{outcome.shot} v{outcome.version:03d}: ran {', '.join(ran) or 'nothing (all reused)'}; set and sim: "
             "the event's")
@@ -217,6 +216,17 @@ def run_sequence(
     run = SequenceRun(resolved, folder, shared, tuple(outcomes))
     write_plan(run)
     return run
+
+
+def _map_shots(jobs: list[ShotJob], shots_dir: Path, executor: Any) -> Iterable[ShotOutcome]:
+    """Each job through :func:`run_sequence_shot`: here, or as one task a shot on ``executor``
+    (:mod:`plano.core.executor`), once its workers are seen to share ``shots_dir``."""
+    if executor is None:
+        return map(run_sequence_shot, jobs)
+    from plano.core.executor import Task, write_marker
+
+    executor.check_shared(Path(shots_dir), write_marker(shots_dir))
+    return executor.map(run_sequence_shot, [Task(f"shot {j.spec.shot}", j) for j in jobs])
 
 
 def write_plan(run: SequenceRun) -> Path:
