@@ -36,7 +36,7 @@ shot: setup
 	$(BIN)/plano shot "$(PROMPT)" --quality $(QUALITY)
 
 test: setup
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 clean:
 	rm -rf $(VENV) shots .pytest_cache

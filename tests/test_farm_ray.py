@@ -20,6 +20,7 @@ from plano.shot import run_shot
 from plano.spec.model import Action, Format, ShotSpec, Subject
 
 ray = pytest.importorskip("ray", reason="the farm needs Ray: pip install 'plano[farm]'")
+pytestmark = pytest.mark.xdist_group("ray")  # one test worker, one cluster (make test: --dist loadgroup)
 
 
 def spec_for(shot: str, seed: int) -> ShotSpec:
