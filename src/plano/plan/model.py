@@ -139,13 +139,7 @@ def sequence_from_text(text: str, source: str) -> Sequence:
 def load_sequence(path: str | Path) -> Sequence:
     """A sequence from a ``.yaml`` / ``.yml`` / ``.json`` file, or from words in any other file (``.txt``)."""
     path = Path(path)
-    try:
-        if path.is_dir():
-            raise PlanoError(f"sequence file {str(path)!r} is a folder; give a sequence .yaml or .txt")
-        with open(path, "rb") as f:
-            data = f.read(limits.MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise PlanoError(f"cannot read sequence file {str(path)!r}: {err.strerror or err}") from None
+    data = limits.read_bounded(path, "sequence", "a sequence .yaml or .txt")
     try:
         text = limits.decode(data)
         if path.suffix.lower() in (".yaml", ".yml", ".json"):

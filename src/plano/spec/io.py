@@ -85,13 +85,7 @@ def load_spec(path: str | Path) -> ShotSpec:
     The file is bounded before it is built (:mod:`plano.spec.limits`: size, UTF-8, depth, aliases)."""
     path = Path(path)
     kind = "JSON" if path.suffix == ".json" else "YAML"
-    try:
-        if path.is_dir():
-            raise PlanoError(f"spec file {str(path)!r} is a folder; give a shot.yaml")
-        with open(path, "rb") as f:
-            data = f.read(limits.MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise PlanoError(f"cannot read spec file {str(path)!r}: {err.strerror or err}") from None
+    data = limits.read_bounded(path, "spec", "a shot.yaml")
     try:
         text = limits.decode(data)
         parsed = limits.load_json(text) if kind == "JSON" else limits.load_yaml(text)

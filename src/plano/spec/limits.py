@@ -9,6 +9,7 @@ values) is refused with a message saying which limit and where, without expandin
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -23,6 +24,20 @@ MAX_NODES = 20_000
 
 class LimitError(ValueError):
     """A spec file beyond one of the limits; the message names the limit and the line."""
+
+
+def read_bounded(path: Path, what: str, give: str) -> bytes:
+    """At most ``MAX_FILE_BYTES + 1`` bytes of the ``what`` file ``path`` (:func:`decode` refuses more); a folder
+    or an unreadable file is one :class:`PlanoError` that says so (``give``: what to give instead of a folder)."""
+    from plano.errors import PlanoError
+
+    try:
+        if path.is_dir():
+            raise PlanoError(f"{what} file {str(path)!r} is a folder; give {give}")
+        with open(path, "rb") as f:
+            return f.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise PlanoError(f"cannot read {what} file {str(path)!r}: {err.strerror or err}") from None
 
 
 def decode(data: bytes) -> str:
