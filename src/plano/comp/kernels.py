@@ -143,3 +143,24 @@ if HAVE_NUMBA:
                 sx, sy = a00 * u + a01 * v + a02, a10 * u + a11 * v + a12
                 out_cg[y, x, 2] = _bilinear(cg, 2, sx, sy)
                 out_dust[y, x, 2] = _bilinear(dust, 2, sx, sy)
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def lens_rgb(rgb, gx, gy, rx, ry, bx, by, vign, sigma, pool, oy, ox, out):
+        """A whole frame through the lens maps (G with its map, R and B with theirs; bilinear, 0 outside), times the
+        vignette, then film grain of ``sigma`` (3,) ACEScct code values from the noise pool (as ``grain``)."""
+        h, w = out.shape[0], out.shape[1]
+        ph, pw = pool.shape[0], pool.shape[1]
+        for y in prange(h):
+            py = (y + oy) % ph
+            for x in range(w):
+                px = (x + ox) % pw
+                vg = vign[y, x, 0]
+                for c in range(3):
+                    if c == 0:
+                        v = _bilinear(rgb, 0, rx[y, x], ry[y, x])
+                    elif c == 1:
+                        v = _bilinear(rgb, 1, gx[y, x], gy[y, x])
+                    else:
+                        v = _bilinear(rgb, 2, bx[y, x], by[y, x])
+                    v = v * vg
+                    out[y, x, c] = v + pool[py, px, c] * sigma[c] * ACESCCT_STEP * (v if v > ACESCCT_TOE else ACESCCT_TOE)

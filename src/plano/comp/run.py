@@ -260,6 +260,23 @@ def _whole_grain(rgb: np.ndarray, sigma: np.ndarray, seed: int) -> np.ndarray:
     return out
 
 
+def _lens_vignette_grain(rgb: np.ndarray, lens_maps, vign: np.ndarray, sigma: np.ndarray, seed: int) -> np.ndarray:
+    """A whole frame through the lens (``_lens_rgb``), times the vignette, with the look's grain (``_whole_grain``):
+    one numba pass (``kernels.lens_rgb``) when there is a lens, the same steps in numpy otherwise."""
+    if lens_maps is None or not kernels.HAVE_NUMBA:
+        out = _lens_rgb(rgb, lens_maps) if lens_maps is not None else rgb
+        return _whole_grain(out * vign, sigma, seed)
+    h, w = rgb.shape[:2]
+    pool = _noise_pool(h, w)
+    rng = np.random.default_rng(int(seed) % (2 ** 31))
+    oy, ox = int(rng.integers(0, pool.shape[0])), int(rng.integers(0, pool.shape[1]))
+    out = np.empty((h, w, 3), np.float32)
+    (gx, gy), (rx, ry), (bx, by) = lens_maps
+    kernels.lens_rgb(np.ascontiguousarray(rgb, np.float32), gx, gy, rx, ry, bx, by,
+                     np.ascontiguousarray(vign, np.float32), np.asarray(sigma, np.float32), pool, oy, ox, out)
+    return out
+
+
 def _lens_and_track(cg, cg_a, dust, dust_a, lens_maps, mat):
     """The CG layers through the plate lens and moved by the plate's track: one remap for G and the coverages, one
     each for R and B (their fringing), with the track's inverse affine composed onto the static lens maps."""
@@ -470,10 +487,8 @@ def comp_shot(
                            radius=max(2.0, w / 320.0))
         else:  # the whole frame is CG: the over, then the lens and the look's grain on all of it
             comp = _finish(cg, cg_a, dust, dust_a, bg, 0.0, np.zeros(3, np.float32), 0)
-            if lens_maps is not None:
-                comp = _lens_rgb(comp, lens_maps)
-            comp *= vign
-            comp = _whole_grain(comp, np.full(3, look_grain, np.float32), spec.seed * 7919 + frame)
+            comp = _lens_vignette_grain(comp, lens_maps, vign, np.full(3, look_grain, np.float32),
+                                        spec.seed * 7919 + frame)
         if shake[i].any():
             comp = ops.transform(comp, ops.shake_matrix(h, w, *shake[i]), border="reflect")
         if plate is None:
