@@ -3,6 +3,8 @@ and the whole comp of synthetic passes over a synthetic plate."""
 
 from types import SimpleNamespace
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -381,6 +383,12 @@ def test_the_numba_kernels_compute_what_the_numpy_reference_computes(monkeypatch
     for a, b in zip(fast, ref):
         assert np.abs(a - b).max() < 1e-4
     assert np.abs(fin_fast - fin_ref).max() < 1e-4
+    plated = dataclasses.replace(p, dust_plate=np.concatenate([p.dust_rgb * 1.5, np.clip(p.dust * 1.2, 0, 1)], -1))
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", True)
+    pf = run._layers(plated, *args[1:])
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", False)
+    pr = run._layers(plated, *args[1:])
+    assert np.abs(pf[2] - pr[2]).max() < 1e-5 and np.abs(pf[3] - pr[3]).max() < 1e-6 and pf[2].max() > 0
     lens = run._lens_maps(36, 64, 0.05, 0.01, 0.8)
     mat = np.array([[1.0, 0.01, 1.5], [-0.01, 1.0, -0.75]])
     monkeypatch.setattr(kernels, "HAVE_NUMBA", True)
