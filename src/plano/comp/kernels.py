@@ -66,6 +66,11 @@ if HAVE_NUMBA:
                 out_a[y, x, 0] = hold
                 # dust opacity is not vignetted: the vignette darkens light, not coverage
 
+    @njit(inline="always")
+    def _grained(v, normal, sigma):
+        """``v`` with film grain: a standard normal times ``sigma`` ACEScct code values, as a linear-light change."""
+        return v + normal * sigma * ACESCCT_STEP * (v if v > ACESCCT_TOE else ACESCCT_TOE)
+
     @njit(parallel=True, fastmath=True, cache=True)
     def finish(cg, cg_a, dust, dust_a, bg, wrap_bg, wrap_edge, wrap_amount, sigma, pool, oy, ox, out):
         """``pool`` (Hp, Wp, 3) standard normals made once; each frame reads it from another offset (oy, ox), so
@@ -83,8 +88,7 @@ if HAVE_NUMBA:
                 for c in range(3):
                     v = dust[y, x, c] + (1.0 - da) * (cg[y, x, c] + edge * wrap_bg[y, x, c] + (1.0 - a) * bg[y, x, c])
                     if sigma[c] > 0.0 and cover > 0.0:
-                        g = pool[py, px, c] * sigma[c] * ACESCCT_STEP * cover
-                        v = v + g * (v if v > ACESCCT_TOE else ACESCCT_TOE)
+                        v = _grained(v, pool[py, px, c], sigma[c] * cover)
                     out[y, x, c] = v
 
     @njit(parallel=True, fastmath=True, cache=True)
@@ -97,8 +101,7 @@ if HAVE_NUMBA:
             for x in range(w):
                 px = (x + ox) % pw
                 for c in range(3):
-                    v = rgb[y, x, c]
-                    out[y, x, c] = v + pool[py, px, c] * sigma[c] * ACESCCT_STEP * (v if v > ACESCCT_TOE else ACESCCT_TOE)
+                    out[y, x, c] = _grained(rgb[y, x, c], pool[py, px, c], sigma[c])
 
     @njit(inline="always")
     def _bilinear(img, c, x, y):
@@ -180,8 +183,7 @@ if HAVE_NUMBA:
                         v = _bilinear(rgb, 1, gx[y, x], gy[y, x])
                     else:
                         v = _bilinear(rgb, 2, bx[y, x], by[y, x])
-                    v = v * vg
-                    out[y, x, c] = v + pool[py, px, c] * sigma[c] * ACESCCT_STEP * (v if v > ACESCCT_TOE else ACESCCT_TOE)
+                    out[y, x, c] = _grained(v * vg, pool[py, px, c], sigma[c])
 
     @njit(parallel=True, fastmath=True, cache=True)
     def plate_dust(dust_plate, bal, vign, out_rgb, out_a):
