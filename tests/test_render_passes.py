@@ -158,7 +158,10 @@ def test_dust_pass_grows_with_the_cloud():
     assert all(0.0 <= d.min() and d.max() <= 1.0 for d in dust)
 
 
-def test_particles_and_supersampling():
+def test_particles_and_supersampling(monkeypatch):
+    # every piece solid: in an 80x45 frame all the debris is under a pixel and would be thinned to a few points
+    # (tests/test_render_particle_points.py checks those)
+    monkeypatch.setattr("plano.render.geometry.POINT_BELOW_PX2", 0.0)
     scene = fixture_scene(frames=6, width=W, height=H)
     sim = MemorySimCache(scene, make_chunks(scene, 1), 6, dust=False)
     s = TINY.model_copy(update={"width": 80, "height": 45, "supersample": 2})

@@ -121,6 +121,52 @@ def chunk_mesh(chunks: Chunks) -> Mesh | None:
     return Mesh(_pack(p, n, rest, ids), len(p), np.stack([rest.min(0), rest.max(0)]))
 
 
+PARTICLE_SHAPES = {DEBRIS: (1.0, 0.8, 0.6), PAPER: (1.0, 0.72, 0.02), GLASS: (1.0, 0.55, 0.03)}
+"""The axes of each drawn kind's octahedron, in units of its size (papers and glass are flat cards):
+``particles.vert`` gets them as uniforms, ``split_particles`` measures with them."""
+POINT_BELOW_PX2 = 1.0
+"""A particle whose mean projected area is under this many pixels is drawn as a one-pixel point."""
+
+
+def mean_projected_area(shape) -> float:
+    """Mean projected area over all orientations of the octahedron with vertices at +-``shape``/2: a quarter of
+    its surface (Cauchy's formula for convex bodies)."""
+    a, b, c = (float(v) / 2.0 for v in shape)
+    return float(np.sqrt(a * a * b * b + b * b * c * c + a * a * c * c))
+
+
+def _unit_hash(ids: np.ndarray) -> np.ndarray:
+    """A number in [0, 1) per particle id (Knuth's multiplicative hash), the same every frame."""
+    return ((ids.astype(np.uint64) * np.uint64(2654435761)) & np.uint64(0xFFFFFFFF)).astype(np.float64) / 2.0 ** 32
+
+
+def split_particles(inst: np.ndarray, viewproj: np.ndarray, focal_px: float) -> tuple[np.ndarray, np.ndarray]:
+    """The particle instances (N, 10: position, velocity, size, kind, id, age) as (octahedra, points).
+
+    ``focal_px``: pixels per metre at one metre from the camera (projection[1, 1] times half the height). A
+    particle whose mean projected area is under ``POINT_BELOW_PX2`` becomes a one-pixel point, kept with a
+    probability of its area in pixels by a hash of its id (a particle keeps its choice from frame to frame): the
+    expected coverage of the frame stays the same, drawn with one vertex instead of 24. Most debris is a few
+    centimetres across, under a pixel in a wide shot. Particles behind the camera stay octahedra (clipped)."""
+    if len(inst) == 0:
+        return inst, inst
+    w = inst[:, 0:3].astype(np.float64) @ viewproj[3, 0:3] + viewproj[3, 3]
+    factor = np.zeros(8)
+    for kind, shape in PARTICLE_SHAPES.items():
+        factor[kind] = mean_projected_area(shape)
+    kinds = np.clip(np.rint(inst[:, 7]).astype(np.int64), 0, len(factor) - 1)
+    px = inst[:, 6] * focal_px / np.maximum(w, 1e-6)
+    area = factor[kinds] * px * px
+    small = (w > 0) & (area < POINT_BELOW_PX2)
+    keep = small & (_unit_hash(inst[:, 8]) < area)
+    return inst[~small], inst[keep]
+
+
+def particle_point() -> np.ndarray:
+    """(1, 6): the one vertex of a particle drawn as a point (its centre; the normal turns with the particle)."""
+    return np.array([[0.0, 0.0, 0.0, 0.0, 0.0, 1.0]], np.float32)
+
+
 def particle_shape() -> np.ndarray:
     """An octahedron (24, 6): position and normal per vertex, unit size; flattened per kind in the shader."""
     v = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]], np.float64) * 0.5

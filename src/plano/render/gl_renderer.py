@@ -239,19 +239,60 @@ class Renderer:
         table, _ = geo.material_table(self.scene)
         self.mat_buf = self._keep(ctx.buffer(table.tobytes()))
         self.shape_vbo = self._keep(ctx.buffer(geo.particle_shape().tobytes()))
-        self.particle_capacity = 0
-        self.particle_vbo = None
+        self.point_vbo = self._keep(ctx.buffer(geo.particle_point().tobytes()))
+        self.particle_sets: dict[str, tuple[int, tuple]] = {}
+        shapes = np.zeros((4, 3), np.float32)
+        for kind, axes in geo.PARTICLE_SHAPES.items():
+            shapes[kind] = axes
+        _set(p["particles"], "u_shapes", shapes)
 
-    def _particle_vaos(self, count: int):
-        if count > self.particle_capacity:
+    def _particle_vaos(self, which: str, count: int):
+        """The gbuffer and shadow vertex arrays of a set of particle instances (``which``: "shapes", drawn as
+        octahedra, or "points"), with room for ``count``; the instances go into ``self.particle_vbo[which]``."""
+        cap, vaos = self.particle_sets.get(which, (0, None))
+        if count > cap:
             cap = max(1024, int(count * 1.5))
-            self.particle_vbo = self._keep(self.ctx.buffer(reserve=cap * 40))
-            inst = (self.particle_vbo, "3f 3f 4f/i", "i_pos", "i_vel", "i_size_kind_id_age")
-            self.particle_gvao = self._vao("particles", [(self.shape_vbo, "3f 3f", "in_pos", "in_normal"), inst])
-            self.particle_svao = self._vao("shadow_particles", [(self.shape_vbo, "3f 12x", "in_pos"),
-                                           (self.particle_vbo, "3f 12x 4f/i", "i_pos", "i_size_kind_id_age")])
-            self.particle_capacity = cap
-        return self.particle_gvao, self.particle_svao
+            vbo = self._keep(self.ctx.buffer(reserve=cap * 40))
+            shape = self.shape_vbo if which == "shapes" else self.point_vbo
+            inst = (vbo, "3f 3f 4f/i", "i_pos", "i_vel", "i_size_kind_id_age")
+            gvao = self._vao("particles", [(shape, "3f 3f", "in_pos", "in_normal"), inst])
+            svao = self._vao("shadow_particles", [(shape, "3f 12x", "in_pos"),
+                             (vbo, "3f 12x 4f/i", "i_pos", "i_size_kind_id_age")])
+            vaos = (vbo, gvao, svao)
+            self.particle_sets[which] = (cap, vaos)
+        return vaos
+
+    def _particle_instances(self, parts, vp: np.ndarray, proj: np.ndarray) -> list[tuple[str, int]]:
+        """Upload this frame's drawn particles, split into octahedra and one-pixel points; [(set, count)]."""
+        if parts is None or not parts.count:
+            return []
+        keep = np.isin(parts.kinds, geo.DRAWN_PARTICLE_KINDS)
+        n = int(keep.sum())
+        if not n:
+            return []
+        inst = np.zeros((n, 10), np.float32)
+        inst[:, 0:3] = parts.positions[keep]
+        inst[:, 3:6] = parts.velocities[keep]
+        inst[:, 6] = parts.sizes_m[keep]
+        inst[:, 7] = parts.kinds[keep]
+        inst[:, 8] = (parts.ids[keep] % 65521).astype(np.float32)
+        inst[:, 9] = parts.ages_s[keep]
+        shapes, points = geo.split_particles(inst, vp, float(proj[1, 1]) * self.size[1] / 2.0)
+        drawn = []
+        for which, part in (("shapes", shapes), ("points", points)):
+            if len(part):
+                self._particle_vaos(which, len(part))[0].write(np.ascontiguousarray(part).tobytes())
+                drawn.append((which, len(part)))
+        return drawn
+
+    def _draw_particles(self, drawn: list[tuple[str, int]], shadow: bool) -> None:
+        for which, count in drawn:
+            _, gvao, svao = self.particle_sets[which][1]
+            vao = svao if shadow else gvao
+            if which == "shapes":
+                vao.render(vertices=24, instances=count)
+            else:
+                vao.render(mode=self.ctx.POINTS, vertices=1, instances=count)
 
     def _build_targets(self) -> None:
         ctx, (w, h) = self.ctx, self.size
@@ -393,22 +434,7 @@ class Renderer:
         self.xf_cur.bind_to_storage_buffer(0)
         self.xf_other.bind_to_storage_buffer(1)
         self.mat_buf.bind_to_storage_buffer(2)
-        parts = fi.particles
-        if parts is not None and parts.count:
-            keep = np.isin(parts.kinds, geo.DRAWN_PARTICLE_KINDS)
-            n_p = int(keep.sum())
-        else:
-            n_p = 0
-        if n_p:
-            inst = np.zeros((n_p, 10), np.float32)
-            inst[:, 0:3] = parts.positions[keep]
-            inst[:, 3:6] = parts.velocities[keep]
-            inst[:, 6] = parts.sizes_m[keep]
-            inst[:, 7] = parts.kinds[keep]
-            inst[:, 8] = (parts.ids[keep] % 65521).astype(np.float32)
-            inst[:, 9] = parts.ages_s[keep]
-            gvao, svao = self._particle_vaos(n_p)
-            self.particle_vbo.write(inst.tobytes())
+        drawn = self._particle_instances(fi.particles, vp, proj)
 
         self._tick("upload")
         # 1. shadow map
@@ -422,8 +448,7 @@ class Renderer:
         _set(self.progs["shadow_particles"], "u_light_viewproj", lvp)
         for _, svao_mesh, count in self.vaos:
             svao_mesh.render(vertices=count)
-        if n_p:
-            svao.render(vertices=24, instances=n_p)
+        self._draw_particles(drawn, shadow=True)
         ctx.polygon_offset = (0.0, 0.0)
 
         self._tick("shadow")
@@ -450,12 +475,12 @@ class Renderer:
         _set(self.progs["particles"], "u_noise2d", 0)
         for gvao_mesh, _, count in self.vaos:
             gvao_mesh.render(vertices=count)
-        if n_p:
+        if drawn:
             prog = self.progs["particles"]
             _set(prog, "u_dt_other", float((oi - i) / self.rig.fps) if oi != i else 1.0 / self.rig.fps)
             _set(prog, "u_object_base", len(self.scene.parts) + 1)
             _set(prog, "u_material_base", geo.PARTICLE_MATERIAL_BASE)
-            gvao.render(vertices=24, instances=n_p)
+            self._draw_particles(drawn, shadow=False)
         # the sky: where nothing was drawn, motion vectors from the camera's rotation
         prog = self.progs["sky_motion"]
         _set(prog, "u_inv_viewproj", _mat(np.linalg.inv(vp)))

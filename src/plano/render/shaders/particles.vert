@@ -1,4 +1,5 @@
-// Debris, papers and glass shards: one instanced octahedron, flattened into cards for papers and glass.
+// Debris, papers and glass shards: one instanced octahedron, flattened into cards for papers and glass; or one
+// vertex (a one-pixel point) for a particle smaller than a pixel (geometry.split_particles).
 layout(location = 0) in vec3 in_pos;
 in vec3 in_normal;
 in vec3 i_pos;
@@ -10,6 +11,7 @@ uniform mat4 u_viewproj_other;
 uniform float u_dt_other;      // seconds from this frame to the other frame (negative when backwards)
 uniform int u_object_base;     // len(scene.parts) + 1
 uniform int u_material_base;   // PARTICLE_MATERIAL_BASE
+uniform vec3 u_shapes[4];      // axes of each kind's octahedron, by kind (geometry.PARTICLE_SHAPES)
 
 out vec3 v_world;
 out vec3 v_normal;
@@ -31,10 +33,10 @@ void main() {
     int kind = int(i_size_kind_id_age.y + 0.5);
     float id = i_size_kind_id_age.z;
     float age = i_size_kind_id_age.w;
-    vec3 shape = vec3(1.0, 0.8, 0.6);           // debris
+    vec3 shape = u_shapes[clamp(kind, 0, 3)];   // geometry.PARTICLE_SHAPES: debris, paper and glass cards
     float spin = 2.0;
-    if (kind == 2) { shape = vec3(1.0, 0.72, 0.02); spin = 3.0; }   // paper: a flat card
-    if (kind == 3) { shape = vec3(1.0, 0.55, 0.03); spin = 5.0; }   // glass: a thin shard
+    if (kind == 2) spin = 3.0;   // paper
+    if (kind == 3) spin = 5.0;   // glass
     vec3 axis = normalize(vec3(hash11(id) - 0.5, hash11(id + 1.7) - 0.5, hash11(id + 3.1) - 0.5) + 1e-3);
     float ang0 = hash11(id + 5.3) * 6.2831;
     mat3 R = rot_axis(axis, ang0 + spin * age);
