@@ -356,6 +356,12 @@ class RigidSim:
         live = self.glue.pairs[self.glue.intact]
         held[live.ravel()] = True
         fails = (cr.mode == CRUSHES) | ((cr.mode == PUNCHES) & held)
+        ground = np.zeros(self.C, bool)
+        if self.ground_crush:  # a loose slab piece pinned between the ground and what lands on it breaks up
+            g = cc & ((a < 0) | (b < 0))
+            ground[np.where(a[g] >= 0, a[g], b[g])] = True
+            ground &= (cr.mode == PUNCHES) & ~held
+            fails |= ground
         # a member cut loose from what braced it buckles long before it crushes
         capacity = np.where(held, cr.capacity_n, LOOSE_SHARE * cr.capacity_n)
         hit = fails & ~self.ghost & ~cr.crushed & (load > capacity)
@@ -370,8 +376,8 @@ class RigidSim:
             v = self._carry_on(body, J, taken.get(body, ()), v_before, w_before)
             for c in taken.get(body, ()):
                 carrier.setdefault(c, v)
-        crushed = np.flatnonzero(hit & (cr.mode == CRUSHES))
-        punched = np.flatnonzero(hit & (cr.mode == PUNCHES))
+        crushed = np.flatnonzero(hit & ((cr.mode == CRUSHES) | ground))
+        punched = np.flatnonzero(hit & (cr.mode == PUNCHES) & ~ground)
         cr.time_s[crushed] = self.time_s
         self._pulverise(crushed, pos, carrier)
         self._punch(punched, carrier)
