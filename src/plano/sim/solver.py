@@ -54,11 +54,13 @@ class RigidSim:
         """False: a contact between two chunks that were bonded (across a crack) loads no bonds: the crack
         already broke there, what presses on it is the structure settling, not a new blow."""
         self.hinge_until_s, self.hinge_deg = hinge
+        """Until this time, or until the largest free cluster has tilted ``hinge_deg``, contacts at the hinge
+        (``hinge_chunks``) load no bonds and free clusters are not loaded by their weight (a topple's base bends
+        instead of crushing)."""
         self.ground_crush = self.hinge_until_s > 0
-        """Members also crush against the ground (a topple: the building lands on its front; a collapse's
-        bottom storeys stand on the ground and its rubble lands on the pile, as before)."""
-        """Until this time, or until the largest free cluster has tilted ``hinge_deg``, contacts load no
-        bonds and free clusters are not loaded by their weight (a topple's base bends instead of crushing)."""
+        """A topple: members also crush where they hit the ground (the building lands on its front), and a
+        contact crushes only when it is a blow (faster than IMPACT_SPEED_M_S). Not a collapse: its bottom
+        storeys stand on the ground and its rubble lands on the pile, as before."""
         self.hinge_chunks: np.ndarray | None = None
         """The chunks the building pivots on (those that stood on the ground when a releasing charge cut it
         free); None: the whole building (no releasing charge yet)."""
@@ -343,8 +345,14 @@ class RigidSim:
         the floor falls on through the storey at the speed the crush leaves it."""
         cr = self.crushing
         cc = (a >= 0) & (b >= 0)
-        if self.ground_crush:  # and what lands on the ground (a toppled building's front)
+        if self.ground_crush:
+            # a topple: what lands on the ground crushes against it too (the building's front), and only what
+            # hits crushes: a building that lies on its face rests on all of it (the engine carries it on a few
+            # points, which would grind it down chunk by chunk)
             cc = cc | ((a >= 0) != (b >= 0))
+            vel = np.vstack([self.chunk_velocities(), np.zeros((1, 3))])  # row -1: the ground
+            rel = np.linalg.norm(vel[np.where(a >= 0, a, -1)] - vel[np.where(b >= 0, b, -1)], axis=1)
+            cc &= rel > IMPACT_SPEED_M_S
         if not cc.any():
             return f
         mag = np.linalg.norm(f, axis=1)
@@ -356,12 +364,6 @@ class RigidSim:
         live = self.glue.pairs[self.glue.intact]
         held[live.ravel()] = True
         fails = (cr.mode == CRUSHES) | ((cr.mode == PUNCHES) & held)
-        ground = np.zeros(self.C, bool)
-        if self.ground_crush:  # a loose slab piece pinned between the ground and what lands on it breaks up
-            g = cc & ((a < 0) | (b < 0))
-            ground[np.where(a[g] >= 0, a[g], b[g])] = True
-            ground &= (cr.mode == PUNCHES) & ~held
-            fails |= ground
         # a member cut loose from what braced it buckles long before it crushes
         capacity = np.where(held, cr.capacity_n, LOOSE_SHARE * cr.capacity_n)
         hit = fails & ~self.ghost & ~cr.crushed & (load > capacity)
@@ -376,8 +378,8 @@ class RigidSim:
             v = self._carry_on(body, J, taken.get(body, ()), v_before, w_before)
             for c in taken.get(body, ()):
                 carrier.setdefault(c, v)
-        crushed = np.flatnonzero(hit & ((cr.mode == CRUSHES) | ground))
-        punched = np.flatnonzero(hit & (cr.mode == PUNCHES) & ~ground)
+        crushed = np.flatnonzero(hit & (cr.mode == CRUSHES))
+        punched = np.flatnonzero(hit & (cr.mode == PUNCHES))
         cr.time_s[crushed] = self.time_s
         self._pulverise(crushed, pos, carrier)
         self._punch(punched, carrier)
