@@ -3,6 +3,8 @@ and the whole comp of synthetic passes over a synthetic plate."""
 
 from types import SimpleNamespace
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -381,6 +383,12 @@ def test_the_numba_kernels_compute_what_the_numpy_reference_computes(monkeypatch
     for a, b in zip(fast, ref):
         assert np.abs(a - b).max() < 1e-4
     assert np.abs(fin_fast - fin_ref).max() < 1e-4
+    plated = dataclasses.replace(p, dust_plate=np.concatenate([p.dust_rgb * 1.5, np.clip(p.dust * 1.2, 0, 1)], -1))
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", True)
+    pf = run._layers(plated, *args[1:])
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", False)
+    pr = run._layers(plated, *args[1:])
+    assert np.abs(pf[2] - pr[2]).max() < 1e-5 and np.abs(pf[3] - pr[3]).max() < 1e-6 and pf[2].max() > 0
     lens = run._lens_maps(36, 64, 0.05, 0.01, 0.8)
     mat = np.array([[1.0, 0.01, 1.5], [-0.01, 1.0, -0.75]])
     monkeypatch.setattr(kernels, "HAVE_NUMBA", True)
@@ -389,6 +397,16 @@ def test_the_numba_kernels_compute_what_the_numpy_reference_computes(monkeypatch
     lt_ref = run._lens_and_track(fast[0], fast[1], fast[2], fast[3], lens, mat)
     for a, b in zip(lt_fast, lt_ref):  # inside the frame; OpenCV's remap weights are 1/32-pixel fixed point
         assert np.abs(a[2:-2, 2:-2] - b[2:-2, 2:-2]).max() < 0.02 * max(float(np.abs(b).max()), 1e-3)
+    zero, sigma = np.zeros(3, np.float32), np.full(3, 0.02, np.float32)
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", True)
+    whole_fast = run._lens_vignette_grain(fin_ref, lens, vign, zero, 7)
+    grained = run._lens_vignette_grain(fin_ref, lens, vign, sigma, 7)
+    assert np.abs(grained - run._whole_grain(whole_fast, sigma, 7)).max() < 1e-5  # the same grain, fused
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", False)
+    whole_ref = run._lens_vignette_grain(fin_ref, lens, vign, zero, 7)
+    assert not np.allclose(whole_ref, fin_ref, atol=1e-3)  # the lens and the vignette did something
+    err = np.abs(whole_fast[2:-2, 2:-2] - whole_ref[2:-2, 2:-2])
+    assert err.max() < 0.02 * max(float(np.abs(whole_ref).max()), 1e-3), err.max()
 
 
 def test_the_comp_commands_speak_plainly(tmp_path):

@@ -39,3 +39,24 @@ def test_dust_plate_holds_the_dust_behind_the_stand_ins(ss):
     if ss == 1:  # one sample a pixel: where no stand-in is drawn the two marches are the same ray
         assert np.abs(dp[clear] - d[clear]).max() < 2e-3
         assert np.abs(p["dust_plate"][..., :3][clear] - p["dust_rgb"][clear]).max() < 2e-3
+
+
+def test_without_a_plate_the_dust_plate_pass_is_the_render_s_own_dust():
+    from render_fixtures import MemorySimCache, fixture_scene, make_chunks
+
+    from plano.render.quality import RenderSettings
+    from plano.render.run import render_frame, settings_for
+    from plano.spec.model import ShotSpec
+
+    scene = fixture_scene(frames=8, width=64, height=36)
+    sim = MemorySimCache(scene, make_chunks(scene, 1), 8)
+    s = RenderSettings(width=64, height=36, shadow_map_px=512, dust_steps=16, dust_half_res=False,
+                       dust_behind_stand_ins=False)
+    p = render_frame(scene, sim, 1007, s)
+    assert p["dust"].max() > 0
+    assert np.abs(p["dust_plate"][..., 3] - p["dust"][..., 0]).max() < 1e-6
+    assert np.abs(p["dust_plate"][..., :3] - p["dust_rgb"]).max() < 1e-6
+    spec = ShotSpec()
+    assert not settings_for(spec, scene, "previs").dust_behind_stand_ins
+    plated = spec.model_copy(update=dict(plate=spec.plate.model_copy(update=dict(path="plate.mov"))))
+    assert settings_for(plated, scene, "previs").dust_behind_stand_ins

@@ -159,3 +159,23 @@ def test_a_truncated_or_missing_exr_is_a_plano_error_naming_the_file(tmp_path):
     assert not is_complete(beauty_only)
     with pytest.raises(PlanoError, match=r"lacks channel\(s\) \['A'"):
         verify(beauty_only)
+
+
+def test_read_beauty_reads_rgb_of_a_layered_frame_and_names_a_bad_file(tmp_path):
+    from plano.io.exr import read_beauty
+
+    rng = np.random.default_rng(3)
+    rgb = rng.random((6, 8, 3), dtype=np.float32) * 4.0
+    channels = {"R": rgb[..., 0], "G": rgb[..., 1], "B": rgb[..., 2], "A": np.ones((6, 8), np.float32),
+                "cg.R": rgb[..., 2] * 0.5, "plate.G": rgb[..., 0] + 1.0}
+    path = write_channels(tmp_path / "comp.1001.exr", channels, None, "rle", {k: "half" for k in channels})
+    got = read_beauty(path)
+    assert got.shape == (6, 8, 3) and got.dtype == np.float32
+    np.testing.assert_allclose(got, read_passes(path).beauty, atol=0)
+    np.testing.assert_allclose(got, rgb, rtol=2e-3)  # half precision
+    bad = tmp_path / "bad.1001.exr"
+    bad.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    with pytest.raises(PlanoError, match="bad.1001.exr"):
+        read_beauty(bad)
+    with pytest.raises(PlanoError, match="missing.1001.exr"):
+        read_beauty(tmp_path / "missing.1001.exr")

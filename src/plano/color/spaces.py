@@ -128,7 +128,9 @@ def convert(rgb: np.ndarray, src: str, dst: str) -> np.ndarray:
     a, b = resolve(src), resolve(dst)
     out = np.ascontiguousarray(arr, dtype=np.float32).copy()
     if a != b:
-        _processor(a, b).applyRGB(out.reshape(-1, 3))
+        from plano.color.ocio import apply_rgb
+
+        apply_rgb(_processor(a, b), out)
     return out
 
 

@@ -66,6 +66,11 @@ if HAVE_NUMBA:
                 out_a[y, x, 0] = hold
                 # dust opacity is not vignetted: the vignette darkens light, not coverage
 
+    @njit(inline="always")
+    def _grained(v, normal, sigma):
+        """``v`` with film grain: a standard normal times ``sigma`` ACEScct code values, as a linear-light change."""
+        return v + normal * sigma * ACESCCT_STEP * (v if v > ACESCCT_TOE else ACESCCT_TOE)
+
     @njit(parallel=True, fastmath=True, cache=True)
     def finish(cg, cg_a, dust, dust_a, bg, wrap_bg, wrap_edge, wrap_amount, sigma, pool, oy, ox, out):
         """``pool`` (Hp, Wp, 3) standard normals made once; each frame reads it from another offset (oy, ox), so
@@ -83,8 +88,7 @@ if HAVE_NUMBA:
                 for c in range(3):
                     v = dust[y, x, c] + (1.0 - da) * (cg[y, x, c] + edge * wrap_bg[y, x, c] + (1.0 - a) * bg[y, x, c])
                     if sigma[c] > 0.0 and cover > 0.0:
-                        g = pool[py, px, c] * sigma[c] * ACESCCT_STEP * cover
-                        v = v + g * (v if v > ACESCCT_TOE else ACESCCT_TOE)
+                        v = _grained(v, pool[py, px, c], sigma[c] * cover)
                     out[y, x, c] = v
 
     @njit(parallel=True, fastmath=True, cache=True)
@@ -97,8 +101,7 @@ if HAVE_NUMBA:
             for x in range(w):
                 px = (x + ox) % pw
                 for c in range(3):
-                    v = rgb[y, x, c]
-                    out[y, x, c] = v + pool[py, px, c] * sigma[c] * ACESCCT_STEP * (v if v > ACESCCT_TOE else ACESCCT_TOE)
+                    out[y, x, c] = _grained(rgb[y, x, c], pool[py, px, c], sigma[c])
 
     @njit(inline="always")
     def _bilinear(img, c, x, y):
@@ -120,26 +123,76 @@ if HAVE_NUMBA:
                 v += img[yy, xx, c] * wx * wy
         return v
 
+    @njit(inline="always")
+    def _lerp4(img, c, y0, x0, w00, w01, w10, w11):
+        return (img[y0, x0, c] * w00 + img[y0, x0 + 1, c] * w01 + img[y0 + 1, x0, c] * w10
+                + img[y0 + 1, x0 + 1, c] * w11)
+
     @njit(parallel=True, fastmath=True, cache=True)
     def lens_and_track(cg, cg_a, dust, dust_a, gx, gy, rx, ry, bx, by, inv, out_cg, out_a, out_dust, out_da):
         """The CG layers sampled (bilinear, 0 outside) through the static lens maps (G and coverages, R, B), each
-        map point moved by the track's inverse affine ``inv`` (2, 3)."""
+        map point moved by the track's inverse affine ``inv`` (2, 3). The four taps and their weights are found
+        once per map point and shared by the layers sampled there; ``_bilinear`` only at the frame's edge."""
         h, w = cg.shape[0], cg.shape[1]
         a00, a01, a02 = inv[0, 0], inv[0, 1], inv[0, 2]
         a10, a11, a12 = inv[1, 0], inv[1, 1], inv[1, 2]
         for y in prange(h):
             for x in range(w):
-                u, v = gx[y, x], gy[y, x]
-                sx, sy = a00 * u + a01 * v + a02, a10 * u + a11 * v + a12
-                out_cg[y, x, 1] = _bilinear(cg, 1, sx, sy)
-                out_a[y, x, 0] = _bilinear(cg_a, 0, sx, sy)
-                out_dust[y, x, 1] = _bilinear(dust, 1, sx, sy)
-                out_da[y, x, 0] = _bilinear(dust_a, 0, sx, sy)
-                u, v = rx[y, x], ry[y, x]
-                sx, sy = a00 * u + a01 * v + a02, a10 * u + a11 * v + a12
-                out_cg[y, x, 0] = _bilinear(cg, 0, sx, sy)
-                out_dust[y, x, 0] = _bilinear(dust, 0, sx, sy)
-                u, v = bx[y, x], by[y, x]
-                sx, sy = a00 * u + a01 * v + a02, a10 * u + a11 * v + a12
-                out_cg[y, x, 2] = _bilinear(cg, 2, sx, sy)
-                out_dust[y, x, 2] = _bilinear(dust, 2, sx, sy)
+                for m in range(3):
+                    if m == 0:
+                        u, v = gx[y, x], gy[y, x]
+                    elif m == 1:
+                        u, v = rx[y, x], ry[y, x]
+                    else:
+                        u, v = bx[y, x], by[y, x]
+                    sx, sy = a00 * u + a01 * v + a02, a10 * u + a11 * v + a12
+                    c = 1 if m == 0 else (0 if m == 1 else 2)
+                    x0 = int(math.floor(sx))
+                    y0 = int(math.floor(sy))
+                    if x0 >= 0 and y0 >= 0 and x0 < w - 1 and y0 < h - 1:
+                        fx, fy = sx - x0, sy - y0
+                        w00, w01 = (1.0 - fx) * (1.0 - fy), fx * (1.0 - fy)
+                        w10, w11 = (1.0 - fx) * fy, fx * fy
+                        out_cg[y, x, c] = _lerp4(cg, c, y0, x0, w00, w01, w10, w11)
+                        out_dust[y, x, c] = _lerp4(dust, c, y0, x0, w00, w01, w10, w11)
+                        if m == 0:
+                            out_a[y, x, 0] = _lerp4(cg_a, 0, y0, x0, w00, w01, w10, w11)
+                            out_da[y, x, 0] = _lerp4(dust_a, 0, y0, x0, w00, w01, w10, w11)
+                    else:
+                        out_cg[y, x, c] = _bilinear(cg, c, sx, sy)
+                        out_dust[y, x, c] = _bilinear(dust, c, sx, sy)
+                        if m == 0:
+                            out_a[y, x, 0] = _bilinear(cg_a, 0, sx, sy)
+                            out_da[y, x, 0] = _bilinear(dust_a, 0, sx, sy)
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def lens_rgb(rgb, gx, gy, rx, ry, bx, by, vign, sigma, pool, oy, ox, out):
+        """A whole frame through the lens maps (G with its map, R and B with theirs; bilinear, 0 outside), times the
+        vignette, then film grain of ``sigma`` (3,) ACEScct code values from the noise pool (as ``grain``)."""
+        h, w = out.shape[0], out.shape[1]
+        ph, pw = pool.shape[0], pool.shape[1]
+        for y in prange(h):
+            py = (y + oy) % ph
+            for x in range(w):
+                px = (x + ox) % pw
+                vg = vign[y, x, 0]
+                for c in range(3):
+                    if c == 0:
+                        v = _bilinear(rgb, 0, rx[y, x], ry[y, x])
+                    elif c == 1:
+                        v = _bilinear(rgb, 1, gx[y, x], gy[y, x])
+                    else:
+                        v = _bilinear(rgb, 2, bx[y, x], by[y, x])
+                    out[y, x, c] = _grained(v * vg, pool[py, px, c], sigma[c])
+
+    @njit(parallel=True, fastmath=True, cache=True)
+    def plate_dust(dust_plate, bal, vign, out_rgb, out_a):
+        """The dust marched past the render's stand-ins (RGBA) as the dust layer over a plate: its light balanced
+        like the CG and vignetted, and its opacity."""
+        h, w = out_rgb.shape[0], out_rgb.shape[1]
+        for y in prange(h):
+            for x in range(w):
+                vg = vign[y, x, 0]
+                for c in range(3):
+                    out_rgb[y, x, c] = dust_plate[y, x, c] * bal[c] * vg
+                out_a[y, x, 0] = dust_plate[y, x, 3]

@@ -220,7 +220,9 @@ def apply_cdl(acescg: np.ndarray, cdl: CDL) -> np.ndarray:
     if cdl.slope == (1.0, 1.0, 1.0) and cdl.offset == (0.0, 0.0, 0.0) and cdl.power == (1.0, 1.0, 1.0) \
             and cdl.saturation == 1.0:
         return out
-    _processor(cdl).applyRGB(out.reshape(-1, 3))
+    from plano.color.ocio import apply_rgb
+
+    apply_rgb(_processor(cdl), out)
     return out
 
 

@@ -184,7 +184,10 @@ def _layers(passes, lut, scene, over_plate: bool, haze_shift, extra_per_m: float
                        match.black if m_on else mz, match.gain if m_on else mz, match.white if m_on else mz,
                        bal, v, out[0], out[1], out[2], out[3])
         if over_plate and passes.dust_plate is not None:  # the dust the render's stand-ins hid, too
-            return out[0], out[1], passes.dust_plate[..., :3] * bal * v, passes.dust_plate[..., 3:4], out[3]
+            pd, pa = np.empty((h, w, 3), np.float32), np.empty((h, w, 1), np.float32)
+            kernels.plate_dust(np.ascontiguousarray(passes.dust_plate, np.float32), bal, np.ascontiguousarray(v, np.float32),
+                               pd, pa)
+            return out[0], out[1], pd, pa, out[3]
         return out[0], out[1], out[2], d, out[3]
     L = split_layers(passes, scene, lut)
     cg, cg_a = L["cg"], L["cg_a"]
@@ -257,6 +260,23 @@ def _whole_grain(rgb: np.ndarray, sigma: np.ndarray, seed: int) -> np.ndarray:
     out = np.empty_like(rgb)
     kernels.grain(np.ascontiguousarray(rgb, np.float32), sigma.astype(np.float32), pool,
                   int(rng.integers(0, pool.shape[0])), int(rng.integers(0, pool.shape[1])), out)
+    return out
+
+
+def _lens_vignette_grain(rgb: np.ndarray, lens_maps, vign: np.ndarray, sigma: np.ndarray, seed: int) -> np.ndarray:
+    """A whole frame through the lens (``_lens_rgb``), times the vignette, with the look's grain (``_whole_grain``):
+    one numba pass (``kernels.lens_rgb``) when there is a lens, the same steps in numpy otherwise."""
+    if lens_maps is None or not kernels.HAVE_NUMBA:
+        out = _lens_rgb(rgb, lens_maps) if lens_maps is not None else rgb
+        return _whole_grain(out * vign, sigma, seed)
+    h, w = rgb.shape[:2]
+    pool = _noise_pool(h, w)
+    rng = np.random.default_rng(int(seed) % (2 ** 31))
+    oy, ox = int(rng.integers(0, pool.shape[0])), int(rng.integers(0, pool.shape[1]))
+    out = np.empty((h, w, 3), np.float32)
+    (gx, gy), (rx, ry), (bx, by) = lens_maps
+    kernels.lens_rgb(np.ascontiguousarray(rgb, np.float32), gx, gy, rx, ry, bx, by,
+                     np.ascontiguousarray(vign, np.float32), np.asarray(sigma, np.float32), pool, oy, ox, out)
     return out
 
 
@@ -402,12 +422,19 @@ def comp_shot(
     wanted = set(frames) if frames is not None else None
     todo = [i for i, f in enumerate(shot_frames) if wanted is None or f in wanted or tracker is not None]
 
-    def load(i: int):
-        passes = first if i == 0 else read_passes(paths[i])
-        bg = plate.frame(i) if plate is not None else None
+    plate_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plano-plate")  # a movie decodes in order
+
+    def submit(i: int):
+        passes = pool.submit(lambda: first if i == 0 else read_passes(paths[i]))
+        bg = plate_pool.submit(plate.frame, i) if plate is not None else None
         return passes, bg
 
-    reads = {todo[0]: pool.submit(load, todo[0])} if todo else {}
+    def load(i: int):
+        passes, bg = reads.pop(i)
+        return passes.result(), (bg.result() if bg is not None else None)
+
+    AHEAD = 2  # frames read ahead (EXR reads and the plate's decode release the GIL)
+    reads = {i: submit(i) for i in todo[:AHEAD]}
     writes: list = []
     vign = ops.vignette_mask(h, w, cp.vignette) if cp.vignette > 0 else np.ones((h, w, 1), np.float32)
     dist_maps = ops.distortion_maps(h, w, k1, k2) if (k1 or k2) else None
@@ -421,9 +448,9 @@ def comp_shot(
     for n_done, i in enumerate(todo):
         frame, path = shot_frames[i], paths[i]
         ta = time.perf_counter()
-        passes, bg = reads.pop(i).result()
-        if n_done + 1 < len(todo):
-            reads[todo[n_done + 1]] = pool.submit(load, todo[n_done + 1])
+        passes, bg = load(i)
+        if n_done + AHEAD < len(todo):
+            reads[todo[n_done + AHEAD]] = submit(todo[n_done + AHEAD])
         if passes.size != (w, h):
             raise PlanoError(f"render pass {str(path)!r} is {passes.size[0]}x{passes.size[1]}, frame "
                              f"{shot_frames[0]} is {w}x{h}; re-render with `plano shot --force render`")
@@ -470,10 +497,8 @@ def comp_shot(
                            radius=max(2.0, w / 320.0))
         else:  # the whole frame is CG: the over, then the lens and the look's grain on all of it
             comp = _finish(cg, cg_a, dust, dust_a, bg, 0.0, np.zeros(3, np.float32), 0)
-            if lens_maps is not None:
-                comp = _lens_rgb(comp, lens_maps)
-            comp *= vign
-            comp = _whole_grain(comp, np.full(3, look_grain, np.float32), spec.seed * 7919 + frame)
+            comp = _lens_vignette_grain(comp, lens_maps, vign, np.full(3, look_grain, np.float32),
+                                        spec.seed * 7919 + frame)
         if shake[i].any():
             comp = ops.transform(comp, ops.shake_matrix(h, w, *shake[i]), border="reflect")
         if plate is None:
@@ -502,6 +527,7 @@ def comp_shot(
     for f in writes:
         f.result()
     pool.shutdown()
+    plate_pool.shutdown()
     seconds["write"] += time.perf_counter() - tw
     info["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
     info["seconds"]["total"] = round(time.perf_counter() - t0, 3)

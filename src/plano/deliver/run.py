@@ -16,7 +16,7 @@ from plano.core import Progress, no_progress
 from plano.core.cache import stable_hash
 from plano.deliver import contact, machine, movie, provenance, report
 from plano.errors import PlanoError
-from plano.io.exr import read_header, read_passes
+from plano.io.exr import read_beauty, read_header, read_passes
 from plano.schema.naming import parse_frame_file
 
 CONTACT_FRAMES = 12
@@ -46,10 +46,11 @@ def _downscale_linear(rgb: np.ndarray, width: int) -> np.ndarray:
     return np.stack(chans, axis=-1).astype(np.float32)
 
 
-def _prefetched(items: Sequence[Any], fn: Callable[[Any], Any], ahead: int = 2) -> Iterator[Any]:
-    """``fn(item)`` for each item in order, computed up to ``ahead`` items early on one worker thread
-    (reading and colour-converting the next frames while the current one is encoded)."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plano-deliver") as pool:
+def _prefetched(items: Sequence[Any], fn: Callable[[Any], Any], ahead: int = 3, workers: int = 2) -> Iterator[Any]:
+    """``fn(item)`` for each item in order, computed up to ``ahead`` items early on ``workers`` threads
+    (reading and colour-converting the next frames while the current one is encoded; EXR reads and OCIO release
+    the GIL)."""
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="plano-deliver") as pool:
         futures = [pool.submit(fn, it) for it in items[:ahead]]
         for i in range(len(items)):
             if i + ahead < len(items):
@@ -162,23 +163,26 @@ def deliver_shot(
 
         def prepare(item: tuple[int, tuple[int, Path]]):
             i, (frame, path) = item
-            passes = first if i == 0 else read_passes(path)
-            if passes.size != (width, height):
+            # comp frames: their R, G, B only (the layers stay on disk); the render's passes: all (depth, dust)
+            passes = first if i == 0 else (None if comp is not None else read_passes(path))
+            beauty = read_beauty(path) if passes is None else passes.beauty
+            if beauty.shape[1::-1] != (width, height):
                 raise PlanoError(
-                    f"render pass {str(path)!r} is {passes.size[0]}x{passes.size[1]} but frame {frames[0][0]} is "
+                    f"render pass {str(path)!r} is {beauty.shape[1]}x{beauty.shape[0]} but frame {frames[0][0]} is "
                     f"{width}x{height}; every frame of a shot must have the same size. Re-render with `plano shot --force render`."
                 )
             if grade is not None:
-                passes = type(passes)(beauty=grade(passes.beauty))
-            return passes, color.to_display(passes.beauty, "rec709")
+                beauty = grade(beauty)
+            video = color.to_display(beauty, "rec709")
+            return passes, beauty, mov.quantize(video), mp4.quantize(video)
 
-        for i, (passes, video) in enumerate(_prefetched(list(enumerate(frames)), prepare)):
+        for i, (passes, beauty, video16, video8) in enumerate(_prefetched(list(enumerate(frames)), prepare)):
             frame = frames[i][0]
-            mov.add(video)
-            mp4.add(video)
+            mov.add(video16)
+            mp4.add(video8)
             if i in contact_idx or i in still_idx:
                 # downscaled in linear light first: a quarter of the pixels through OCIO
-                srgb = color.to_8bit(_downscale_linear(passes.beauty, STILL_WIDTH), "srgb")
+                srgb = color.to_8bit(_downscale_linear(beauty, STILL_WIDTH), "srgb")
                 if i in contact_idx:
                     thumbs.append((str(frame), _downscale(srgb, contact.THUMB_WIDTH)))
                 if i in still_idx:

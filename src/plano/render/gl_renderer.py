@@ -186,7 +186,7 @@ class Renderer:
         n = len(self.scene.parts) + 2
         flags = np.zeros(n, np.float32)
         for i, p in enumerate(self.scene.parts):
-            flags[i + 1] = 1.0 if is_stand_in(p.building, p.group) else 0.0
+            flags[i + 1] = 1.0 if is_stand_in(p.building, p.group) and self.settings.dust_behind_stand_ins else 0.0
         t = self._keep(self.ctx.texture((n, 1), 1, flags.tobytes(), dtype="f4"))
         t.filter = (self.ctx.NEAREST, self.ctx.NEAREST)
         return t

@@ -16,8 +16,9 @@ from plano.core.tasks import AFTER_CHUNKS
 from plano.spec.view import SpecView
 
 QUALITIES = ("draft", "previs", "final")
-SPEC_FIELDS = ("camera.anamorphic", "format.frame_start", "format.duration_s", "format.fps")
-"""Streak flares for an anamorphic lens, and the frames to draw; the rest comes from the scene and the sim."""
+SPEC_FIELDS = ("camera.anamorphic", "plate.path", "format.frame_start", "format.duration_s", "format.fps")
+"""Streak flares for an anamorphic lens, whether there is a plate (the dust behind the stand-ins is marched only for
+one), and the frames to draw; the rest comes from the scene and the sim."""
 FOLDER = "passes"
 RESOURCES = Resources(cpus=1, memory_bytes=2 << 30)
 """One render task: one core for llvmpipe and the EXR writer (on a GPU node the driver's GL; ask ``gpus`` there)."""

@@ -53,6 +53,10 @@ class RenderSettings(BaseModel):
     depth_of_field: bool = True
     dof_samples: int = Field(default=16, ge=4, le=128)
     max_coc_px: float = Field(default=24.0, ge=0.0)
+    dust_behind_stand_ins: bool = True
+    """March the dust on past the render's stand-ins (neighbours, street furniture) for the ``dust_plate`` pass
+    that comp uses over a plate. Off without a plate: ``dust_plate`` is then the render's own dust, and the march
+    stops at the first thing it hits."""
     flares: bool = True
     """Horizontal streak flares on bright highlights, only when the lens is anamorphic."""
     exposure_ev: float = 0.0

@@ -31,14 +31,16 @@ def _no_progress(fraction: float, message: str = "") -> None:
 
 def settings_for(spec, scene: Scene, quality: str | RenderSettings) -> RenderSettings:
     """RenderSettings for a quality name, at the camera rig's picture size (the scene solved it from the spec's
-    format); the spec says whether the lens is anamorphic (streak flares)."""
+    format); the spec says whether the lens is anamorphic (streak flares) and whether there is a plate (the dust
+    behind the render's stand-ins)."""
     if isinstance(quality, RenderSettings):
         return quality
     width, height = scene.camera.width, scene.camera.height
-    flares = True
+    flares, behind = True, True
     if spec is not None:
         flares = bool(spec.camera.anamorphic)
-    return render_settings(quality, width, height, flares=flares)
+        behind = bool(spec.plate.path)  # only comp over a plate looks behind the stand-ins
+    return render_settings(quality, width, height, flares=flares, dust_behind_stand_ins=behind)
 
 
 class _SimFrames:

@@ -97,14 +97,22 @@ def run_sim(
     frames = list(spec.format.frames)
     broken, particles = [], []
     t_rigid = t_fx = 0.0
-    # frames are compressed and written on a second thread while the next one is simulated (zlib frees the GIL)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = []
+    # the effects of frame i run on their own thread while the rigid bodies solve frame i + 1 (rapier and the
+    # effects' numba kernels release the GIL); frames are compressed and written on a third (zlib frees the GIL)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plano-fx") as fx_pool, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="plano-sim-write") as pool:
+        pending, before = [], None
         for i, frame in enumerate(frames):
-            t_rigid, t_fx = _frame(i, frame, fps, charges, sim, fx, glue, writer, pool, pending, broken, particles,
-                                   t_rigid, t_fx)
+            rigid, dt = _rigid_frame(i, frame, fps, charges, sim, glue)
+            t_rigid += dt
+            fx_job = fx_pool.submit(_fx_frame, fx, i, rigid)
+            if before is not None:
+                t_fx += _write_frame(*before, writer, pool, pending, broken, particles)
+            before = (rigid, fx_job)
             charges = [c for c in charges if c.time_s >= i / fps - 1e-9]
             progress(0.03 + 0.97 * (i + 1) / len(frames), f"frame {frame}  bonds broken {glue.broken}")
+        if before is not None:
+            t_fx += _write_frame(*before, writer, pool, pending, broken, particles)
         for fut in pending:
             fut.result()
     seconds = time.perf_counter() - t_start
@@ -158,34 +166,59 @@ def _bearing_words(scene: SceneSet, shift_xy: np.ndarray) -> str:
     return max(FALL_DIRECTIONS, key=lambda k: float(np.dot(fall_vector(scene, k), shift_xy)))
 
 
-def _frame(i, frame, fps, charges, sim, fx, glue, writer, pool, pending, broken, particles, t_rigid, t_fx):
+@dataclasses.dataclass(frozen=True)
+class _Rigid:
+    """What the rigid bodies left at one frame: copies, so the next frame's solve cannot change them."""
+
+    index: int
+    frame: int
+    time_s: float
+    events: Events
+    positions: np.ndarray
+    velocities: np.ndarray
+    rotations: np.ndarray
+    broken: int
+    scales: np.ndarray | None
+
+
+def _rigid_frame(i, frame, fps, charges, sim, glue) -> tuple[_Rigid, float]:
     t_s = i / fps
+    t0 = time.perf_counter()
     if i == 0:
         events = Events.empty()
     else:
-        due = [c for c in charges if c.time_s < t_s - 1e-9]
-        t0 = time.perf_counter()
-        events = sim.step_frame(due)
-        t_rigid += time.perf_counter() - t0
-    pos = sim.positions()
-    vel = sim.chunk_velocities()
-    if fx is not None:
-        t0 = time.perf_counter()
-        parts, dust = fx.step(i, t_s, events, pos, vel)
-        t_fx += time.perf_counter() - t0
-    else:
-        parts, dust = empty_particles(), None
-    # copies: the effects may reuse their buffers while this frame is being written
+        events = sim.step_frame([c for c in charges if c.time_s < t_s - 1e-9])
+    pos = np.array(sim.positions())
+    vel = np.array(sim.chunk_velocities())
+    scales = sim.crushing.scales(t_s) if sim.crushing is not None else None
+    rigid = _Rigid(i, frame, t_s, events, pos, vel, sim.q.astype(np.float32), glue.broken,
+                   None if scales is None else np.array(scales))
+    return rigid, (time.perf_counter() - t0 if i else 0.0)
+
+
+def _fx_frame(fx, i: int, rigid: _Rigid):
+    """The effects of one frame (on the effects' thread, frames in order): (particles, dust, seconds), copied,
+    since the effects may reuse their buffers."""
+    if fx is None:
+        return empty_particles(), None, 0.0
+    t0 = time.perf_counter()
+    parts, dust = fx.step(i, rigid.time_s, rigid.events, rigid.positions, rigid.velocities)
     parts = Particles(*(np.array(getattr(parts, k)) for k in ("positions", "velocities", "sizes_m", "ages_s",
                                                                 "kinds", "ids")))
     if dust is not None:
         dust = dataclasses.replace(dust, **{f.name: np.array(getattr(dust, f.name)) for f in dataclasses.fields(dust)
                                             if isinstance(getattr(dust, f.name), np.ndarray)})
-    scales = sim.crushing.scales(t_s) if sim.crushing is not None else None
-    sf = SimFrame(frame, pos, sim.q.astype(np.float32), vel.astype(np.float32), parts, dust, glue.broken, scales)
+    return parts, dust, time.perf_counter() - t0
+
+
+def _write_frame(rigid: _Rigid, fx_job, writer, pool, pending, broken, particles) -> float:
+    """Wait for a frame's effects, then hand the whole frame to the writer; returns the effects' seconds."""
+    parts, dust, seconds = fx_job.result()
+    sf = SimFrame(rigid.frame, rigid.positions, rigid.rotations, rigid.velocities.astype(np.float32), parts, dust,
+                  rigid.broken, rigid.scales)
     while len(pending) >= 2:  # bounded: at most two frames wait to be written
         pending.pop(0).result()
     pending.append(pool.submit(writer.write_frame, sf))
-    broken.append(glue.broken)
+    broken.append(rigid.broken)
     particles.append(int(parts.count))
-    return t_rigid, t_fx
+    return seconds

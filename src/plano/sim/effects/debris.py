@@ -17,7 +17,7 @@ def drag_per_metre(size_m, density_kg_m3, drag_coefficient=1.0):
     return 0.5 * AIR_DENSITY_KG_M3 * drag_coefficient / (density_kg_m3 * size_m)
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(nogil=True, parallel=True, cache=True, fastmath=True)
 def step_ballistic(pos, vel, size, age, drag, restitution, friction, resting, dt, substeps):
     """Advance pieces ``dt`` seconds in ``substeps`` steps (semi-implicit Euler).
 

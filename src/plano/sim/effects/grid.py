@@ -26,7 +26,7 @@ AIR_DENSITY_KG_M3 = 1.2
 AIR_SOURCE_CELLS = 4.0
 
 
-@njit(cache=True, fastmath=True, inline="always")
+@njit(nogil=True, cache=True, fastmath=True, inline="always")
 def _cell(x, n):
     """Index-space coordinate -> lower cell index and fraction, clamped to the grid."""
     if x < 0.0:
@@ -39,7 +39,7 @@ def _cell(x, n):
     return i, x - i
 
 
-@njit(cache=True, fastmath=True, inline="always")
+@njit(nogil=True, cache=True, fastmath=True, inline="always")
 def _lerp8(f, i, j, k, fx, fy, fz):
     a = f[i, j, k] * (1 - fz) + f[i, j, k + 1] * fz
     b = f[i, j + 1, k] * (1 - fz) + f[i, j + 1, k + 1] * fz
@@ -48,7 +48,7 @@ def _lerp8(f, i, j, k, fx, fy, fz):
     return (a * (1 - fy) + b * fy) * (1 - fx) + (c * (1 - fy) + d * fy) * fx
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(nogil=True, parallel=True, cache=True, fastmath=True)
 def advect(u, v, w, d, s, t, u2, v2, w2, d2, s2, t2, wind_x, wind_y, dt_cells, keep_vel, keep_dust, keep_smoke, keep_heat):
     """Semi-Lagrangian advection (midpoint back-trace) of all fields into the ``*2`` arrays.
 
@@ -103,7 +103,7 @@ def advect(u, v, w, d, s, t, u2, v2, w2, d2, s2, t2, wind_x, wind_y, dt_cells, k
                 t2[i, j, k] = keep_heat * _lerp8(t, i0, j0, k0, fx, fy, fz)
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(nogil=True, parallel=True, cache=True, fastmath=True)
 def curl(u, v, w, ox, oy, oz, mag):
     """Vorticity (m/s per cell) by central differences, one-sided at the borders."""
     nx, ny, nz = u.shape
@@ -126,7 +126,7 @@ def curl(u, v, w, ox, oy, oz, mag):
                 mag[i, j, k] = math.sqrt(a * a + b * b + c * c)
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(nogil=True, parallel=True, cache=True, fastmath=True)
 def forces(u, v, w, d, s, t, ox, oy, oz, mag, dt, eps, buoy_per_k, weight_per_kg):
     """Buoyancy (``buoy_per_k`` m/s^2 per kelvin), weight of dust-laden air (``weight_per_kg`` m/s^2 per kg/m^3
     of dust) and vorticity confinement (strength ``eps``), added to the velocity over ``dt`` seconds."""
@@ -146,7 +146,7 @@ def forces(u, v, w, d, s, t, ox, oy, oz, mag, dt, eps, buoy_per_k, weight_per_kg
                 w[i, j, k] += dt * (eps * (nxx * b - nyy * a) + buoy_per_k * t[i, j, k] - weight_per_kg * d[i, j, k])
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(nogil=True, parallel=True, cache=True, fastmath=True)
 def divergence(u, v, w, expansion, div):
     """Central-difference divergence (m/s per cell) minus the wanted ``expansion`` (same units): where air is
     pushed out of a collapsing volume the projected flow spreads away from it. Sides and top: zero-gradient;
@@ -163,7 +163,7 @@ def divergence(u, v, w, expansion, div):
                     - expansion[i, j, k]
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(nogil=True, parallel=True, cache=True, fastmath=True)
 def _sor_colour(p, div, colour, omega):
     nx, ny, nz = p.shape
     for i in prange(nx):
@@ -190,7 +190,7 @@ def _sor_colour(p, div, colour, omega):
                 p[i, j, k] += omega * (new - p[i, j, k])
 
 
-@njit(cache=True)
+@njit(nogil=True, cache=True)
 def pressure_solve(p, div, iterations, omega):
     """Red-black SOR on the 7-point Laplacian: sides and top p = 0 (open), ground dp/dz = 0 (wall)."""
     for _ in range(iterations):
@@ -198,7 +198,7 @@ def pressure_solve(p, div, iterations, omega):
         _sor_colour(p, div, 1, omega)
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(nogil=True, parallel=True, cache=True, fastmath=True)
 def subtract_gradient(u, v, w, p, max_speed):
     """Make the velocity divergence-free, stop flow into the ground and cap the speed at ``max_speed`` m/s
     (a safety net against wild sources; a collapse's air rarely passes 40 m/s)."""
@@ -228,7 +228,7 @@ def subtract_gradient(u, v, w, p, max_speed):
                 w[i, j, 0] = 0.0
 
 
-@njit(cache=True, fastmath=True)
+@njit(nogil=True, cache=True, fastmath=True)
 def splat(d, s, t, u, v, w, q, centres, radii, dust, smoke, heat, vel, radial, blend, air, cell_volume):
     """Add sources, each a soft ball in the grid.
 
@@ -282,7 +282,7 @@ def splat(d, s, t, u, v, w, q, centres, radii, dust, smoke, heat, vel, radial, b
                     w[i, j, k] += b * (tz - w[i, j, k])
 
 
-@njit(cache=True, fastmath=True)
+@njit(nogil=True, cache=True, fastmath=True)
 def push_air(u, v, w, points, vels, coupling):
     """Moving chunks drag the air around them: each pulls its 2x2x2 neighbouring cells' velocity towards its own.
 
@@ -308,7 +308,7 @@ def push_air(u, v, w, points, vels, coupling):
                     w[i, j, k] += g * (vels[c, 2] - w[i, j, k])
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(nogil=True, parallel=True, cache=True, fastmath=True)
 def sample_velocity(u, v, w, points, out):
     """Trilinear grid velocity (m/s, without the wind) at index-space ``points`` (N, 3); zero outside the grid."""
     nx, ny, nz = u.shape

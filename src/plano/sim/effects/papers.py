@@ -23,7 +23,7 @@ A_DRAG, B_DRAG, C_T, C_R, MU1, MU2 = 1.4, 1.0, 1.2, math.pi, 0.2, 0.2
 SIDE_RELAX_S = 0.4
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(nogil=True, parallel=True, cache=True, fastmath=True)
 def step_papers(pos, vel, age, chord, heading, theta, omega, yaw_rate, landed, air, dt, h_max):
     """Advance sheets ``dt`` seconds in substeps of at most ``h_max`` seconds.
 

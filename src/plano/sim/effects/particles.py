@@ -14,7 +14,7 @@ from numba import njit, prange
 from plano.sim.effects.grid import _cell, _lerp8
 
 
-@njit(cache=True, fastmath=True, inline="always")
+@njit(nogil=True, cache=True, fastmath=True, inline="always")
 def _air(u, v, w, x, y, z, origin, cell, wind_x10, wind_y10):
     """Air velocity (m/s) at world point (x, y, z): grid motion (zero outside) plus the wind profile."""
     nx, ny, nz = u.shape
@@ -33,7 +33,7 @@ def _air(u, v, w, x, y, z, origin, cell, wind_x10, wind_y10):
     return ax, ay, az
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(nogil=True, parallel=True, cache=True, fastmath=True)
 def step_tracers(pos, vel, size, age, grow, rise, jitter, u, v, w, origin, cell, wind_x10, wind_y10, dt, sigma):
     """Advance tracer particles ``dt`` seconds.
 
