@@ -6,6 +6,7 @@ import pytest
 from sim_fixtures import building
 
 from plano.sim.run import run_sim
+from plano.sim.scenarios import plan_scenario
 from plano.spec.model import Action, ShotSpec
 
 
@@ -22,11 +23,14 @@ def _largest_cluster(rotations: np.ndarray, mass: np.ndarray) -> np.ndarray:
     return inv == np.argmax(np.bincount(inv, weights=mass))
 
 
+def _spec(duration_s, **action):
+    spec = ShotSpec(effects=(), action=Action(**action))
+    return spec.model_copy(update=dict(format=spec.format.model_copy(update=dict(duration_s=duration_s))))
+
+
 def _run(tmp_path, duration_s, **action):
     scene = building(storeys=8, nx=4, ny=2)
-    spec = ShotSpec(effects=(), action=Action(**action))
-    spec = spec.model_copy(update=dict(format=spec.format.model_copy(update=dict(duration_s=duration_s))))
-    return scene, run_sim(scene, spec, tmp_path, effects=None)
+    return scene, run_sim(scene, _spec(duration_s, **action), tmp_path, effects=None)
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +58,27 @@ def test_topple_tips_over_as_one_block(topple):
     assert tilts[k] > 20.0 and shares[k] > 0.5, (tilts, shares)  # it tilts as a whole, not as rubble
     rising = np.diff(tilts[: k + 1])
     assert (rising >= -0.5).all(), tilts  # it keeps rotating one way until it lands
+
+
+def test_topple_lands_the_building_on_the_ground(topple):
+    """What stood above the felling cut (and was not crushed) turns past 60 degrees: the building lands on the
+    ground, it does not come to rest on its cut (before: 56 degrees, resting on the closed cut, its front held up
+    by members that never crushed against the ground)."""
+    scene, cache = topple
+    ch = cache.chunks
+    wedge = np.isin(ch.part_index, plan_scenario(scene.as_set(), _spec(6.0, kind="topple")).charges[0].parts)
+    crushed = np.zeros(ch.count, bool)
+    crushed[np.asarray(cache.extra["crushed_chunks"], dtype=np.int64)] = True
+    upper = ~wedge & ~crushed
+    assert upper.sum() > 0.3 * ch.count
+    m = ch.mass_kg[upper]
+    tilts = []
+    for f in cache.frames[::6] + [cache.frames[-1]]:
+        t = _tilt_deg(cache.frame(f).rotations[upper])
+        order = np.argsort(t)
+        tilts.append(float(t[order][np.searchsorted(np.cumsum(m[order]), 0.5 * m.sum())]))  # weighted median
+    assert max(tilts) > 60.0, tilts
+    assert tilts[-1] > 55.0, tilts  # and it stays down
 
 
 def test_topple_moves_the_centre_of_mass_sideways(topple):

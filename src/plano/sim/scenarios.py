@@ -150,6 +150,24 @@ def start_floor(scene: Scene, spec: ShotSpec, kind: str) -> int | None:
     return 0
 
 
+def _open_side(scene: Scene, to_local: np.ndarray, lo: np.ndarray, hi: np.ndarray, k: int) -> tuple[int, float]:
+    """The wall axis and side a topple falls to when the spec does not say: across the picture (axis ``k``),
+    to the side with no neighbour in the way (a neighbour is static: a tower felled into it stops leaning on
+    it), else along the other axis; the first side if every side is blocked."""
+    height = float(scene.hero_bounds[1, 2] - scene.hero_bounds[0, 2])
+    others = [p.vertices[:, :2] @ to_local.T for p in scene.parts
+              if not p.dynamic and p.building not in ("hero", "street") and p.bounds[1, 2] > 0.1 * height]
+    for kk, side in ((k, -1.0), (k, 1.0), (1 - k, -1.0), (1 - k, 1.0)):
+        zlo, zhi = lo.copy(), hi.copy()
+        if side < 0:
+            zlo[kk], zhi[kk] = lo[kk] - height, lo[kk]
+        else:
+            zlo[kk], zhi[kk] = hi[kk], hi[kk] + height
+        if not any(((v.max(0) > zlo) & (v.min(0) < zhi)).all() for v in others):
+            return kk, side
+    return k, -1.0
+
+
 def _topple(scene: Scene, spec: ShotSpec, n: int, t0: float) -> Scenario:
     """A felling cut, as in a toppling demolition: a wedge of supports is blown out on the side it falls to,
     deepest at the outer edge (WEDGE_SHARE of the storeys, slabs included) and none on the far side, which
@@ -165,7 +183,7 @@ def _topple(scene: Scene, spec: ShotSpec, n: int, t0: float) -> Scenario:
     fall = fall_vector(scene, a.direction)
     if fall is None:
         view = to_local @ np.asarray(scene.as_set().view_dir, float)[:2]
-        k, side = int(np.argmin(np.abs(view))), -1.0
+        k, side = _open_side(scene, to_local, lo, hi, int(np.argmin(np.abs(view))))
     else:
         fl = to_local @ fall
         k = int(np.argmax(np.abs(fl)))

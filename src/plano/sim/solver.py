@@ -54,8 +54,16 @@ class RigidSim:
         """False: a contact between two chunks that were bonded (across a crack) loads no bonds: the crack
         already broke there, what presses on it is the structure settling, not a new blow."""
         self.hinge_until_s, self.hinge_deg = hinge
-        """Until this time, or until the largest free cluster has tilted ``hinge_deg``, contacts load no
-        bonds and free clusters are not loaded by their weight (a topple's base bends instead of crushing)."""
+        """Until this time, or until the largest free cluster has tilted ``hinge_deg``, contacts at the hinge
+        (``hinge_chunks``) load no bonds and free clusters are not loaded by their weight (a topple's base bends
+        instead of crushing)."""
+        self.ground_crush = self.hinge_until_s > 0
+        """A topple: members also crush where they hit the ground (the building lands on its front), and a
+        contact crushes only when it is a blow (faster than IMPACT_SPEED_M_S). Not a collapse: its bottom
+        storeys stand on the ground and its rubble lands on the pile, as before."""
+        self.hinge_chunks: np.ndarray | None = None
+        """The chunks the building pivots on (those that stood on the ground when a releasing charge cut it
+        free); None: the whole building (no releasing charge yet)."""
         p = glue.pairs.astype(np.int64)
         self._bond_keys = np.sort(p[:, 0] * fracture.chunks.count + p[:, 1])
         self.fps, self.substeps = fps, substeps
@@ -237,6 +245,7 @@ class RigidSim:
         self._break(np.flatnonzero(sel))
         self.glue.anchored[chunks] = False
         if charge.release:
+            self.hinge_chunks = self.glue.anchored.copy()
             self.glue.anchored[:] = False
         self.ghost[chunks] = True
         axis = 0.5 * (self.scene.hero_bounds[0] + self.scene.hero_bounds[1])
@@ -276,9 +285,15 @@ class RigidSim:
         a, b, f = self.engine.contacts()
         if not len(a):
             return
-        # a topple's hinge bends rather than breaks or crushes: while it holds, contacts load nothing
+        # a topple's hinge bends rather than breaks or crushes: while it holds, contacts there load nothing
+        # (what lands elsewhere, the front on the ground, loads and crushes as ever)
         if self.hinge_until_s > 0 and self._hinged():
-            f = np.zeros_like(f)
+            if self.hinge_chunks is None:
+                f = np.zeros_like(f)
+            else:
+                hc = self.hinge_chunks
+                at = (a >= 0) & hc[np.maximum(a, 0)] | (b >= 0) & hc[np.maximum(b, 0)]
+                f = np.where(at[:, None], 0.0, f)
         if not self.seam_loads:
             lo, hi = np.minimum(a, b), np.maximum(a, b)
             key = lo * self.C + hi
@@ -330,12 +345,21 @@ class RigidSim:
         the floor falls on through the storey at the speed the crush leaves it."""
         cr = self.crushing
         cc = (a >= 0) & (b >= 0)
+        if self.ground_crush:
+            # a topple: what lands on the ground crushes against it too (the building's front), and only what
+            # hits crushes: a building that lies on its face rests on all of it (the engine carries it on a few
+            # points, which would grind it down chunk by chunk)
+            cc = cc | ((a >= 0) != (b >= 0))
+            vel = np.vstack([self.chunk_velocities(), np.zeros((1, 3))])  # row -1: the ground
+            rel = np.linalg.norm(vel[np.where(a >= 0, a, -1)] - vel[np.where(b >= 0, b, -1)], axis=1)
+            cc &= rel > IMPACT_SPEED_M_S
         if not cc.any():
             return f
         mag = np.linalg.norm(f, axis=1)
         load = np.zeros(self.C)
-        np.add.at(load, a[cc], mag[cc])
-        np.add.at(load, b[cc], mag[cc])
+        ca, cb_ = cc & (a >= 0), cc & (b >= 0)
+        np.add.at(load, a[ca], mag[ca])
+        np.add.at(load, b[cb_], mag[cb_])
         held = self.glue.anchored.copy()
         live = self.glue.pairs[self.glue.intact]
         held[live.ravel()] = True
@@ -362,7 +386,7 @@ class RigidSim:
         self._dirty = True
         cap = np.full(len(a), np.inf)
         for side in (a, b):
-            m = cc & hit[np.maximum(side, 0)]
+            m = cc & (side >= 0) & hit[np.maximum(side, 0)]
             cap[m] = np.minimum(cap[m], capacity[side[m]])
         scale = np.minimum(1.0, cap / np.maximum(mag, 1e-9))
         return f * scale[:, None]
@@ -374,21 +398,27 @@ class RigidSim:
         impulse: dict[int, np.ndarray] = {}
         taken: dict[int, list[int]] = {}
         owner: dict[int, int] = {}
-        failing = cc & (hit[np.maximum(a, 0)] | hit[np.maximum(b, 0)])
+        failing = cc & (((a >= 0) & hit[np.maximum(a, 0)]) | ((b >= 0) & hit[np.maximum(b, 0)]))
         for k in np.flatnonzero(failing).tolist():
             for x, y in ((int(a[k]), int(b[k])), (int(b[k]), int(a[k]))):
+                if x < 0:
+                    continue
                 body = int(self.chunk_body[x])
                 if self.body_fixed.get(body, True) or hit[self.body_chunks[body]].all():
                     continue  # standing, or all of it failing now (it keeps the motion it has)
                 impulse.setdefault(body, np.zeros(3))
                 for c in (x, y):
-                    if hit[c] and c not in owner:
+                    if c >= 0 and hit[c] and c not in owner:
                         owner[c] = body
                         taken.setdefault(body, []).append(c)
         for k in np.flatnonzero(cc).tolist():
             for x, y in ((int(a[k]), int(b[k])), (int(b[k]), int(a[k]))):
+                if x < 0:
+                    continue
                 body = int(self.chunk_body[x])
-                if body in impulse and self.chunk_body[y] != body:
+                if y < 0 and body in impulse:  # the ground pushes up
+                    impulse[body] += (f[k] if f[k, 2] >= 0.0 else -f[k]) * self.dt
+                elif body in impulse and self.chunk_body[y] != body:
                     fk = f[k] if float(np.dot(f[k], pos[x] - pos[y])) >= 0.0 else -f[k]  # on x's body, away from y
                     impulse[body] += fk * self.dt
         return impulse, taken
