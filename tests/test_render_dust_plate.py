@@ -41,7 +41,7 @@ def test_dust_plate_holds_the_dust_behind_the_stand_ins(ss):
         assert np.abs(p["dust_plate"][..., :3][clear] - p["dust_rgb"][clear]).max() < 2e-3
 
 
-def test_without_a_plate_the_dust_plate_pass_is_the_render_s_own_dust():
+def test_without_a_plate_there_is_no_dust_plate_pass():
     from render_fixtures import MemorySimCache, fixture_scene, make_chunks
 
     from plano.render.quality import RenderSettings
@@ -53,9 +53,8 @@ def test_without_a_plate_the_dust_plate_pass_is_the_render_s_own_dust():
     s = RenderSettings(width=64, height=36, shadow_map_px=512, dust_steps=16, dust_half_res=False,
                        dust_behind_stand_ins=False)
     p = render_frame(scene, sim, 1007, s)
-    assert p["dust"].max() > 0
-    assert np.abs(p["dust_plate"][..., 3] - p["dust"][..., 0]).max() < 1e-6
-    assert np.abs(p["dust_plate"][..., :3] - p["dust_rgb"]).max() < 1e-6
+    assert p["dust"].max() > 0 and p["dust_rgb"].max() > 0
+    assert "dust_plate" not in p  # it would be the render's own dust again (four channels less in every EXR)
     spec = ShotSpec()
     assert not settings_for(spec, scene, "previs").dust_behind_stand_ins
     plated = spec.model_copy(update=dict(plate=spec.plate.model_copy(update=dict(path="plate.mov"))))

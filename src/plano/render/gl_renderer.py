@@ -729,7 +729,7 @@ class Renderer:
             dust, motion = aux[..., 3:4], ids[..., 2:4]
             normal, depth, idv = aux[..., 0:3], pos[..., 3:4], ids[..., 0:2]
             dust_rgb = read(self.t_dust_rgb)[..., 0:3]
-            dplate = read(self.t_dust_plate)
+            dplate = read(self.t_dust_plate) if self.settings.dust_behind_stand_ins else None
         out = {
             "beauty": color[..., 0:3],
             "alpha": color[..., 3:4],
@@ -742,6 +742,8 @@ class Renderer:
             "dust_rgb": dust_rgb,
             "dust_plate": dplate,
         }
+        if not self.settings.dust_behind_stand_ins:  # without a plate it would be the dust again: not written
+            del out["dust_plate"]
         return {k: np.ascontiguousarray(np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0), np.float32)
                 for k, v in out.items()}
 

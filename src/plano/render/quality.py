@@ -55,8 +55,8 @@ class RenderSettings(BaseModel):
     max_coc_px: float = Field(default=24.0, ge=0.0)
     dust_behind_stand_ins: bool = True
     """March the dust on past the render's stand-ins (neighbours, street furniture) for the ``dust_plate`` pass
-    that comp uses over a plate. Off without a plate: ``dust_plate`` is then the render's own dust, and the march
-    stops at the first thing it hits."""
+    that comp uses over a plate. Off without a plate: the march stops at the first thing it hits and no
+    ``dust_plate`` pass is written (it would be the render's own dust again)."""
     flares: bool = True
     """Horizontal streak flares on bright highlights, only when the lens is anamorphic."""
     exposure_ev: float = 0.0

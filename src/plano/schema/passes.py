@@ -20,7 +20,8 @@ dust_rgb       dust.R, dust.G, dust.B      half   scene-linear ACEScg light the 
                                                   (beauty = what is behind x (1 - dust) + dust_rgb)
 dust_plate     dustplate.R, .G, .B, .A     half   the dust marched past the render's stand-ins (neighbours,
                                                   street furniture): light (premultiplied) and opacity, for
-                                                  comp over a plate that replaces them
+                                                  comp over a plate that replaces them (rendered only
+                                                  for a shot with a plate)
 =============  ==========================  =====  ====================================================
 
 In memory every layer is a ``(H, W, C)`` float32 array, ``C`` = the number of its channels (rows from the top).
