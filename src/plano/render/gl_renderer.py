@@ -525,6 +525,7 @@ class Renderer:
         _set(prog, "u_ao_radius", float(s.ao_radius_m))
         _set(prog, "u_haze", float(self.scene.sky.haze_density))
         _set(prog, "u_has_dust", 1 if has_dust else 0)
+        _set(prog, "u_dust_plate_on", 1 if s.dust_behind_stand_ins else 0)
         # where the dust's light volume lies, so that surfaces inside the cloud are shadowed by it
         box_min, box_size = self.dust_box if has_dust else (np.zeros(3), np.ones(3))
         _set(prog, "u_box_min", tuple(map(float, box_min)))

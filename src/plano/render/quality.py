@@ -61,7 +61,10 @@ class RenderSettings(BaseModel):
     """Horizontal streak flares on bright highlights, only when the lens is anamorphic."""
     exposure_ev: float = 0.0
     """Scales the beauty by 2**ev (scene-linear; 0 leaves the physically based values)."""
-    exr_compression: Literal["zip", "zips", "piz", "none"] = "zip"
+    exr_compression: Literal["zip", "zips", "piz", "rle", "none"] = "zip"
+    """Lossless compression of the passes. ``draft`` and ``previs`` write ``rle``: a 1280x720 frame of 16
+    channels takes 0.17 s to write against 0.31 s for ``zip`` on one core, for 14 MB against 6 MB (the
+    render's CPU is the previs's budget; a shot's passes take 1.6 GB); ``final`` writes the smaller ``zip``."""
 
 
 def settings_key(settings: RenderSettings) -> str:
@@ -93,11 +96,11 @@ def render_settings(quality: str, width: int, height: int, **overrides) -> Rende
     if quality == "draft":  # issue 13: variants side by side, a sequence's previs at a glance
         base = dict(quality="draft", height=DRAFT_HEIGHT, width=even(DRAFT_HEIGHT * aspect), supersample=1,
                     shadow_map_px=1024, shadow_taps=4, ao_samples=2, dust_steps=20, dust_half_res=True,
-                    dust_light_steps=8, motion_blur_samples=2, dof_samples=4, max_coc_px=8.0)
+                    dust_light_steps=8, motion_blur_samples=2, dof_samples=4, max_coc_px=8.0, exr_compression="rle")
     elif quality == "previs":
         base = dict(quality="previs", height=720, width=even(720 * aspect), supersample=1, shadow_map_px=2048,
                     shadow_taps=8, ao_samples=6, dust_steps=40, dust_half_res=True, dust_light_steps=24,
-                    motion_blur_samples=6, dof_samples=12, max_coc_px=16.0)
+                    motion_blur_samples=6, dof_samples=12, max_coc_px=16.0, exr_compression="rle")
     else:
         # 2x2 supersampling up to UHD; above that (8K) one sample, or the buffers outgrow the machine's memory
         ss = 2 if width * height <= 3840 * 2160 else 1

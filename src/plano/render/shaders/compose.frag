@@ -22,6 +22,7 @@ uniform int u_shadow_taps;
 uniform int u_ao_samples;
 uniform float u_ao_radius;
 uniform float u_haze;
+uniform int u_dust_plate_on;   // 1: the dust past the stand-ins is wanted (a shot with a plate)
 uniform int u_has_dust;
 uniform vec3 u_box_min;
 uniform vec3 u_box_size;
@@ -184,6 +185,6 @@ void main() {
     o_beauty = vec4(col, alpha);
     o_aux = vec4(ncam, dust_op);
     o_dust_rgb = vec4(clamp(dust_rgb * u_exposure, 0.0, 60000.0), 0.0);
-    vec4 dp = u_has_dust == 1 ? dust_sample(u_dust_plate, v_uv, P.w) : vec4(0.0, 0.0, 0.0, 1.0);
+    vec4 dp = u_has_dust == 1 && u_dust_plate_on == 1 ? dust_sample(u_dust_plate, v_uv, P.w) : vec4(0.0, 0.0, 0.0, 1.0);
     o_dust_plate = vec4(clamp(dp.rgb * u_exposure, 0.0, 60000.0), 1.0 - dp.a);
 }
