@@ -57,3 +57,15 @@ def test_shape_errors_name_what_was_received_and_expected():
         Passes.from_channels({"R": np.zeros((2, 2))}, source="f.exr")
     with pytest.raises(PlanoError, match="no 'dust' layer"):
         Passes(beauty=np.zeros((2, 2, 3))).layer("dust")
+
+
+def test_from_channels_converts_only_the_layers_asked_for():
+    ch = {"R": np.full((2, 3), 0.5, np.float16), "G": np.zeros((2, 3), np.float16), "B": np.ones((2, 3), np.float16),
+          "depth.Z": np.arange(6, dtype=np.float32).reshape(2, 3), "motion.X": np.ones((2, 3), np.float32),
+          "motion.Y": np.ones((2, 3), np.float32)}
+    p = Passes.from_channels(ch, layers=("depth",))
+    assert p.beauty.dtype == np.float32 and p.beauty[..., 0].max() == 0.5 and p.beauty[..., 2].min() == 1.0
+    assert p.depth[1, 2, 0] == 5.0 and p.motion is None
+    assert Passes.from_channels(ch).motion.shape == (2, 3, 2)
+    with pytest.raises(PlanoError, match="unknown pass name"):
+        Passes.from_channels(ch, layers=("depht",))

@@ -44,6 +44,8 @@ COMP_CHANNELS = ("R", "G", "B", "A", "plate.R", "plate.G", "plate.B", "cg.R", "c
                  "dustfx.R", "dustfx.G", "dustfx.B", "dustfx.A")
 """The channels of a comp EXR (all half): the comp, the plate as ingested (ACEScg), the CG (premultiplied, as it
 went into the over) and the dust (premultiplied light and opacity)."""
+PASSES_READ = ("alpha", "depth", "object_id", "material_id", "dust", "dust_rgb", "dust_plate")
+"""The render's layers comp uses besides the beauty (the normals and motion are not converted)."""
 
 
 @dataclass(frozen=True)
@@ -370,7 +372,7 @@ def comp_shot(
     if len(paths) != len(shot_frames):
         raise PlanoError(f"comp got {len(paths)} render passes but the shot has {len(shot_frames)} frames "
                          f"({shot_frames[0]}..{shot_frames[-1]}); finish the render first")
-    first = read_passes(paths[0])
+    first = read_passes(paths[0], PASSES_READ)
     w, h = first.size
     pl, cp, lk = spec.plate, spec.comp, spec.look
     look = looks.resolve_look(lk.preset, tuple(lk.grade), tuple(spec.light.mood), bool(lk.raw), str(lk.quality))
@@ -425,7 +427,7 @@ def comp_shot(
     plate_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plano-plate")  # a movie decodes in order
 
     def submit(i: int):
-        passes = pool.submit(lambda: first if i == 0 else read_passes(paths[i]))
+        passes = pool.submit(lambda: first if i == 0 else read_passes(paths[i], PASSES_READ))
         bg = plate_pool.submit(plate.frame, i) if plate is not None else None
         return passes, bg
 

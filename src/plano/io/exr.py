@@ -10,7 +10,7 @@ Public: ``write_passes``, ``read_passes``, ``verify``, ``is_complete``, ``read_h
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +80,11 @@ def write_passes(path: str | Path, passes: Passes, attributes: Mapping[str, str]
 def read_channels(path: str | Path) -> dict[str, np.ndarray]:
     """Every channel of an EXR as float32 (H, W) arrays, by full name (``R``, ``depth.Z``, ...). Reads every
     pixel, so a missing, truncated or corrupt file is a PlanoError that names it."""
+    return {name: np.asarray(a, np.float32) for name, a in _stored(path).items()}
+
+
+def _stored(path: str | Path) -> dict[str, np.ndarray]:
+    """Every channel as the file stores it (float16 or float32), or a PlanoError naming the file."""
     path = Path(path)
     if not path.is_file():
         raise PlanoError(
@@ -89,7 +94,7 @@ def read_channels(path: str | Path) -> dict[str, np.ndarray]:
     OpenEXR = _openexr()
     try:
         with OpenEXR.File(str(path), separate_channels=True) as f:
-            out = {name: np.array(ch.pixels, dtype=np.float32) for name, ch in f.channels().items()}
+            out = {name: ch.pixels for name, ch in f.channels().items()}
     except Exception as err:  # OpenEXR raises RuntimeError for truncated / non-EXR files
         size = path.stat().st_size
         raise PlanoError(
@@ -101,11 +106,11 @@ def read_channels(path: str | Path) -> dict[str, np.ndarray]:
     return out
 
 
-def read_passes(path: str | Path) -> Passes:
+def read_passes(path: str | Path, layers: Iterable[str] | None = None) -> Passes:
     """One frame's passes (``R, G, B`` required; a clear PlanoError names what the file holds instead).
-    Non-finite beauty values (a half can hold inf) become 0 or the largest half."""
-    channels = read_channels(path)
-    passes = Passes.from_channels(channels, source=str(path))
+    ``layers``: only these (and the beauty), each converted to float32 once; the file is read whole either
+    way. Non-finite beauty values (a half can hold inf) become 0 or the largest half."""
+    passes = Passes.from_channels(_stored(path), source=str(path), layers=layers)
     beauty = passes.beauty
     if not np.isfinite(beauty).all():
         np.nan_to_num(beauty, copy=False, nan=0.0, posinf=HALF_MAX, neginf=0.0)

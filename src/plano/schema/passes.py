@@ -30,7 +30,7 @@ Only ``beauty`` is required; a layer a file does not hold is ``None``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Literal
 
@@ -174,9 +174,11 @@ class Passes:
         return cls(beauty=beauty, **checked)
 
     @classmethod
-    def from_channels(cls, channels: Mapping[str, np.ndarray], source: str = "") -> "Passes":
-        """From EXR channels ``{"R": (H, W), "depth.Z": (H, W), ...}``. A layer is present when all its channels
-        are; other channels are ignored. Without ``R, G, B`` a PlanoError lists what is there instead."""
+    def from_channels(cls, channels: Mapping[str, np.ndarray], source: str = "",
+                      layers: Iterable[str] | None = None) -> "Passes":
+        """From EXR channels ``{"R": (H, W), "depth.Z": (H, W), ...}`` (float16 or float32). A layer is present
+        when all its channels are; other channels are ignored; ``layers``: only these and the beauty. Without
+        ``R, G, B`` a PlanoError lists what is there instead."""
         missing = [c for c in LAYER["beauty"].channels if c not in channels]
         if missing:
             where = f"render pass {source!r}" if source else "the channels"
@@ -184,10 +186,18 @@ class Passes:
                 f"{where} has no beauty channel(s) {missing}; it holds {sorted(channels)}. "
                 "Expected R, G, B (scene-linear ACEScg) from the render stage."
             )
+        wanted = None if layers is None else {"beauty", *layers}
+        unknown = sorted(set(wanted or ()) - set(LAYER_NAMES))
+        if unknown:
+            raise PlanoError(f"unknown pass name(s) {unknown}; expected names from {list(LAYER_NAMES)}")
         layers = {}
         for layer in LAYERS:
-            if all(c in channels for c in layer.channels):
-                layers[layer.name] = np.stack([np.asarray(channels[c], np.float32) for c in layer.channels], axis=-1)
+            if (wanted is None or layer.name in wanted) and all(c in channels for c in layer.channels):
+                planes = [np.asarray(channels[c]) for c in layer.channels]
+                arr = np.empty((*planes[0].shape[:2], len(planes)), np.float32)
+                for k, plane in enumerate(planes):  # one conversion each, straight into the layer
+                    arr[..., k] = plane
+                layers[layer.name] = arr
         return cls.from_dict(layers, source)
 
     def to_dict(self) -> dict[str, np.ndarray]:
