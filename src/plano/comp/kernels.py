@@ -79,8 +79,8 @@ if HAVE_NUMBA:
         ph, pw = pool.shape[0], pool.shape[1]
         for y in prange(h):
             py = (y + oy) % ph
+            px = ox % pw
             for x in range(w):
-                px = (x + ox) % pw
                 a = cg_a[y, x, 0]
                 da = dust_a[y, x, 0]
                 edge = a * (1.0 - wrap_edge[y, x, 0]) * wrap_amount
@@ -90,6 +90,9 @@ if HAVE_NUMBA:
                     if sigma[c] > 0.0 and cover > 0.0:
                         v = _grained(v, pool[py, px, c], sigma[c] * cover)
                     out[y, x, c] = v
+                px += 1
+                if px == pw:
+                    px = 0
 
     @njit(parallel=True, fastmath=True, cache=True)
     def grain(rgb, sigma, pool, oy, ox, out):
@@ -173,17 +176,27 @@ if HAVE_NUMBA:
         ph, pw = pool.shape[0], pool.shape[1]
         for y in prange(h):
             py = (y + oy) % ph
+            px = ox % pw
             for x in range(w):
-                px = (x + ox) % pw
                 vg = vign[y, x, 0]
                 for c in range(3):
                     if c == 0:
-                        v = _bilinear(rgb, 0, rx[y, x], ry[y, x])
+                        sx, sy = rx[y, x], ry[y, x]
                     elif c == 1:
-                        v = _bilinear(rgb, 1, gx[y, x], gy[y, x])
+                        sx, sy = gx[y, x], gy[y, x]
                     else:
-                        v = _bilinear(rgb, 2, bx[y, x], by[y, x])
+                        sx, sy = bx[y, x], by[y, x]
+                    x0 = int(math.floor(sx))
+                    y0 = int(math.floor(sy))
+                    if x0 >= 0 and y0 >= 0 and x0 < w - 1 and y0 < h - 1:  # inside: the four taps as they are
+                        fx, fy = sx - x0, sy - y0
+                        v = _lerp4(rgb, c, y0, x0, (1.0 - fx) * (1.0 - fy), fx * (1.0 - fy), (1.0 - fx) * fy, fx * fy)
+                    else:
+                        v = _bilinear(rgb, c, sx, sy)
                     out[y, x, c] = _grained(v * vg, pool[py, px, c], sigma[c])
+                px += 1
+                if px == pw:
+                    px = 0
 
     @njit(parallel=True, fastmath=True, cache=True)
     def plate_dust(dust_plate, bal, vign, out_rgb, out_a):

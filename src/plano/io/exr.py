@@ -17,6 +17,7 @@ import numpy as np
 
 from plano.core.atomic import atomic_path
 from plano.errors import MissingEngine, PlanoError
+from plano.io.half import to_half
 from plano.schema.passes import CHANNELS, HALF_MAX, Passes, channel_dtype
 
 COMPRESSIONS = ("zip", "zips", "piz", "rle", "none")
@@ -56,9 +57,7 @@ def write_channels(path: str | Path, channels: Mapping[str, np.ndarray], attribu
         a = np.asarray(arr, dtype=np.float32)
         if a.ndim != 2:
             raise PlanoError(f"EXR channel {name!r} has shape {a.shape}; expected (H, W)")
-        if dtype is np.float16:
-            a = np.clip(a, -HALF_MAX, HALF_MAX)
-        out[name] = np.ascontiguousarray(a, dtype=dtype)
+        out[name] = to_half(a) if dtype is np.float16 else np.ascontiguousarray(a)
     header = {"compression": _compression(OpenEXR, compression), "type": OpenEXR.scanlineimage}
     header.update(attributes or {})
     with atomic_path(path) as tmp:

@@ -1,0 +1,64 @@
+"""float32 -> float16 for the EXR writers, clipped to the largest half (+-65504), rounded to nearest even.
+
+numpy's cast takes about 5 ns a value on this machine (a 1280x720 frame of 15 half channels: 70 ms); the numba
+kernel below does the same bit for bit (IEEE 754 round to nearest even, subnormals, NaN kept) in a fraction of
+that, without the GIL, so the writer threads run beside the renderer or comp. Without numba: numpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from plano.schema.passes import HALF_MAX
+
+try:
+    from numba import njit
+except ImportError:  # pragma: no cover - numba comes with the sim extra
+    njit = None
+
+
+def _numpy_half(a: np.ndarray) -> np.ndarray:
+    return np.clip(a, -HALF_MAX, HALF_MAX).astype(np.float16)
+
+
+if njit is not None:
+
+    @njit(nogil=True, cache=True)
+    def _bits(src, out):
+        """``src`` float32 bits (uint32), ``out`` float16 bits (uint16), both flat."""
+        for i in range(src.size):
+            f = src[i]
+            sign = (f >> 16) & 0x8000
+            a = f & 0x7FFFFFFF
+            if a > 0x7F800000:  # NaN stays NaN (quiet)
+                o = 0x7E00
+            elif a >= 0x477FE000:  # from 65504 up (and inf): clipped to the largest half
+                o = 0x7BFF
+            elif a < 0x38800000:  # under 2**-14: a subnormal half (or zero), m * 2**-24
+                e = a >> 23
+                if e < 102:  # under 2**-25: rounds to zero
+                    o = 0
+                else:
+                    m = (a & 0x7FFFFF) | 0x800000
+                    shift = 126 - e  # value = m * 2**(e - 150); in units of 2**-24: m >> (126 - e)
+                    q = m >> shift
+                    rest = m & ((1 << shift) - 1)
+                    half = 1 << (shift - 1)
+                    if rest > half or (rest == half and (q & 1)):
+                        q += 1
+                    o = q
+            else:
+                odd = (a >> 13) & 1
+                o = (a + 0xC8000FFF + odd) >> 13  # rebias the exponent (-112 << 23), round to nearest even
+                o &= 0xFFFF
+            out[i] = sign | o
+
+
+def to_half(a: np.ndarray) -> np.ndarray:
+    """``a`` as a contiguous float16 array of the same shape, clipped to +-65504 (NaN stays NaN)."""
+    a = np.ascontiguousarray(a, dtype=np.float32)
+    if njit is None or a.size < 4096:
+        return _numpy_half(a)
+    out = np.empty(a.shape, np.float16)
+    _bits(a.reshape(-1).view(np.uint32), out.reshape(-1).view(np.uint16))
+    return out
