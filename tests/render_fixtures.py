@@ -178,7 +178,7 @@ class MemorySimCache:
         dens = 0.006 * np.exp(-r2 / (2 * sigma * sigma)) * min(1.0, t * 2.0)  # kg/m^3
         return DustGrid(origin, self.cell_m, dens.astype(np.float32))
 
-    def frame(self, n: int) -> SimFrame:
+    def frame(self, n: int, effects: bool = True) -> SimFrame:
         i = n - 1001
         if not 0 <= i < self.n:
             raise KeyError(n)

@@ -128,7 +128,7 @@ def test_sim_usd_plays_the_chunks_at_the_shot_rate(tmp_path):
     frames = list(range(1001, 1011))
     fps = 25.0
 
-    def frame(n):  # chunk 0 falls freely, chunk 1 turns about z and is crushed at the last frame
+    def frame(n, effects=True):  # chunk 0 falls freely, chunk 1 turns about z and is crushed at the last frame
         t = (n - 1001) / fps
         half = 0.5 * t
         return SimpleNamespace(positions=np.array([[0, 0, 10 - 4.905 * t * t], [3, 0, 10.0]]),

@@ -127,13 +127,8 @@ def released_energy(sim, frames: Sequence[int]) -> np.ndarray:
         return np.zeros(len(frames))
     energy = []
     for f in frames:
-        path = Path(sim.dir) / frame_file("frame", f, "npz") if hasattr(sim, "dir") else None
-        if path is not None and path.is_file():
-            with np.load(path) as z:
-                pos, vel = z["positions"], z["velocities"]
-        else:
-            fr = sim.frame(f)
-            pos, vel = fr.positions, fr.velocities
+        fr = sim.frame(f, effects=False)
+        pos, vel = fr.positions, fr.velocities
         v2 = np.sum(np.asarray(vel, np.float64) ** 2, axis=1)
         energy.append(float(np.sum(mass * (0.5 * v2 + GRAVITY * np.asarray(pos, np.float64)[:, 2]))))
     e = np.asarray(energy)

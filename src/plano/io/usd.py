@@ -217,7 +217,7 @@ def write_sim_usd(cache, path: str | Path, every: int = 1) -> Path:
             # translate, orient, scale (a crushed member shrinks to nothing as it turns to rubble and dust)
             ops.append((mesh.AddTranslateOp(UsdGeom.XformOp.PrecisionDouble), mesh.AddOrientOp(), mesh.AddScaleOp()))
         for n in frames:
-            fr = cache.frame(n)
+            fr = cache.frame(n, effects=False)
             for c, (tr, orient, scale) in enumerate(ops):
                 p = fr.positions[c]
                 x, y, z, w = (float(a) for a in fr.rotations[c])

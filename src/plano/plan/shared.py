@@ -113,10 +113,10 @@ class SimWindow:
     def event_frame(self, n: int) -> int:
         return n + self.offset
 
-    def frame(self, n: int):
+    def frame(self, n: int, effects: bool = True):
         if not self.frame_start <= n < self.frame_start + self.frame_count:
             raise PlanoError(f"frame {n} is not in this shot ({self.frame_start}..{self.frame_start + self.frame_count - 1})")
-        return dataclasses.replace(self.cache.frame(n + self.offset), frame=n)
+        return dataclasses.replace(self.cache.frame(n + self.offset, effects), frame=n)
 
 
 def shared_nodes(shared: SharedSim, event_first: int, frame_start: int, frame_count: int) -> dict[str, Node]:

@@ -125,11 +125,13 @@ class SimCache:
     def frames(self) -> list[int]:
         return list(range(self.info.frame_start, self.info.frame_start + self.info.frame_count))
 
-    def frame(self, n: int) -> SimFrame:
+    def frame(self, n: int, effects: bool = True) -> SimFrame:
+        """Frame ``n``; ``effects=False``: the chunks only (no particles, no dust grid read: a few hundred
+        kilobytes instead of several megabytes a frame, for what measures the rigid bodies)."""
         path = self.dir / frame_file("frame", n, "npz")
         if not path.exists():
             raise PlanoError(f"frame {n} is not in the cache {self.dir} (frames {self.frames[0]}..{self.frames[-1]})")
-        return read_frame(path)
+        return read_frame(path, effects)
 
 
 _DAMAGE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error)
@@ -142,17 +144,21 @@ def damaged_file(path: Path, err: BaseException, frame: int | None = None) -> Pl
                       "the sim stage finds it by its checksum and simulates again")
 
 
-def read_frame(path: Path) -> SimFrame:
-    """One frame of the cache; a damaged file is a PlanoError naming it and its frame."""
+def read_frame(path: Path, effects: bool = True) -> SimFrame:
+    """One frame of the cache (``effects=False``: its chunks only); a damaged file is a PlanoError naming it and
+    its frame."""
     m = re.search(r"\.(\d+)\.npz$", str(path))
     try:
-        return _read_frame(path)
+        return _read_frame(path, effects)
     except _DAMAGE as err:
         raise damaged_file(Path(path), err, int(m.group(1)) if m else None) from None
 
 
-def _read_frame(path: Path) -> SimFrame:
+def _read_frame(path: Path, effects: bool = True) -> SimFrame:
     with np.load(path) as z:
+        if not effects:
+            return SimFrame(int(z["frame"]), z["positions"], z["rotations"], z["velocities"], empty_particles(),
+                            None, int(z["bonds_broken"]), z["scales"] if "scales" in z else None)
         dust = None
         if "dust_density" in z:
             temp = z["dust_temperature"].astype(np.float32) if "dust_temperature" in z else None

@@ -145,7 +145,7 @@ def measure_collapse(cache, frames: list[int] | None = None) -> CollapseMeasure:
     lowest = np.inf
     block_tilt = 0.0
     for k, f in enumerate(frames):
-        sf = cache.frame(f)
+        sf = cache.frame(f, effects=False)
         z = sf.positions[:, 2]
         roof.append(weighted_percentile(z, m, ROOF_PERCENTILE))
         com.append(float((m * z).sum() / m.sum()))
@@ -154,7 +154,7 @@ def measure_collapse(cache, frames: list[int] | None = None) -> CollapseMeasure:
             lowest = min(lowest, _lowest_vertex(ch, sf))
         if k % 3 == 0 or k == len(frames) - 1:
             block_tilt = max(block_tilt, _block_tilt_deg(sf.rotations, m))
-    last = cache.frame(frames[-1])
+    last = cache.frame(frames[-1], effects=False)
     extra = cache.extra
     crushed_mask = np.zeros(ch.count, bool)
     crushed_mask[np.asarray(extra.get("crushed_chunks", []), dtype=np.int64)] = True

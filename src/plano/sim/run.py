@@ -136,7 +136,7 @@ def run_sim(
 def collapse_record(cache: SimCache, scene: SceneSet, spec: ShotSpec, scen) -> dict:
     """What the spec asked of the collapse and what the sim made of it, for the report."""
     m = measure_collapse(cache)
-    first, last = cache.frame(cache.frames[0]), cache.frame(cache.frames[-1])
+    first, last = cache.frame(cache.frames[0], effects=False), cache.frame(cache.frames[-1], effects=False)
     mass = cache.chunks.mass_kg
     shift = (mass[:, None] * (last.positions - first.positions)).sum(0)[:2] / mass.sum()
     still = np.linalg.norm(last.positions - first.positions, axis=1) < 0.5
