@@ -169,6 +169,22 @@ def _sor_colour(p, div, colour, omega):
     for i in prange(nx):
         for j in range(ny):
             k0 = (i + j + colour) & 1
+            if 0 < i < nx - 1 and 0 < j < ny - 1 and nz >= 3:  # inside: only the ground and the top are special
+                k = k0
+                if k == 0:
+                    acc = p[i - 1, j, 0] + p[i + 1, j, 0] + p[i, j - 1, 0] + p[i, j + 1, 0] + p[i, j, 1]
+                    p[i, j, 0] += omega * ((acc - div[i, j, 0]) / 5.0 - p[i, j, 0])  # ground: dp/dz = 0
+                    k = 2
+                last = nz - 1
+                for kk in range(k, last, 2):
+                    acc = (p[i - 1, j, kk] + p[i + 1, j, kk] + p[i, j - 1, kk] + p[i, j + 1, kk]
+                           + p[i, j, kk + 1] + p[i, j, kk - 1])
+                    p[i, j, kk] += omega * ((acc - div[i, j, kk]) / 6.0 - p[i, j, kk])
+                if (last - k0) % 2 == 0 and last > 0:  # the top cell is this colour: p = 0 above it
+                    acc = p[i - 1, j, last] + p[i + 1, j, last] + p[i, j - 1, last] + p[i, j + 1, last] \
+                        + p[i, j, last - 1]
+                    p[i, j, last] += omega * ((acc - div[i, j, last]) / 6.0 - p[i, j, last])
+                continue
             for k in range(k0, nz, 2):
                 acc = 0.0
                 if i > 0:
