@@ -77,13 +77,37 @@ def apply_rgb(proc, rgb: np.ndarray) -> None:
 
 
 @functools.cache
-def _processor(display: str):
+def _display_processor(display: str):
+    """The OCIO Processor from the scene space to ``display`` through the ACES SDR view."""
     if display not in DISPLAYS:
         raise PlanoError(f"display {display!r} is not known; expected one of {sorted(DISPLAYS)}")
     OCIO = _ocio()
     _, config = _config()
-    proc = config.getProcessor(SCENE_SPACE, DISPLAYS[display], VIEW, OCIO.TRANSFORM_DIR_FORWARD)
-    return proc.getDefaultCPUProcessor()
+    return config.getProcessor(SCENE_SPACE, DISPLAYS[display], VIEW, OCIO.TRANSFORM_DIR_FORWARD)
+
+
+GL_PICTURES = os.environ.get("PLANO_OCIO_GL", "1") != "0"
+"""Pictures go through OCIO's GLSL on a headless OpenGL context (``plano.color.gl``) when there is one;
+``PLANO_OCIO_GL=0`` keeps everything on OCIO's CPU processors."""
+
+
+@functools.cache
+def _cpu(key: str, processor):
+    return processor.getDefaultCPUProcessor()
+
+
+def apply_picture(processor, rgb: np.ndarray, key: str) -> None:
+    """``processor`` (an OCIO Processor, ``key`` naming it for the caches) on a contiguous float32 ``rgb`` (..., 3)
+    in place: an (H, W, 3) picture through OpenGL when it can (``plano.color.gl``), else OCIO's CPU processor in
+    bands (``apply_rgb``)."""
+    if GL_PICTURES and rgb.ndim == 3:
+        from plano.color import gl
+
+        done = gl.apply(key, processor, rgb)
+        if done is not None:
+            rgb[...] = done
+            return
+    apply_rgb(_cpu(key, processor), rgb)
 
 
 def to_display(acescg: np.ndarray, display: Display = "srgb", exposure_ev: float = 0.0) -> np.ndarray:
@@ -94,12 +118,12 @@ def to_display(acescg: np.ndarray, display: Display = "srgb", exposure_ev: float
     if rgb.ndim < 1 or rgb.shape[-1] != 3:
         raise PlanoError(f"to_display expects scene-linear ACEScg with 3 channels last, e.g. (H, W, 3); "
                          f"got shape {rgb.shape}")
-    proc = _processor(display)  # checks the display name before any work
+    proc = _display_processor(display)  # checks the display name before any work
     out = np.nan_to_num(rgb, nan=0.0, posinf=HALF_MAX, neginf=0.0).astype(np.float32, copy=True)
     if exposure_ev:
         out *= np.float32(2.0 ** exposure_ev)
     out = np.ascontiguousarray(out)
-    apply_rgb(proc, out)
+    apply_picture(proc, out, f"display:{display}")
     return np.clip(out, 0.0, 1.0, out=out)
 
 

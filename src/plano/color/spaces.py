@@ -117,7 +117,7 @@ def resolve(name: str) -> str:
 @functools.cache
 def _processor(src: str, dst: str):
     _, config = studio_config()
-    return config.getProcessor(src, dst).getDefaultCPUProcessor()
+    return config.getProcessor(src, dst)
 
 
 def convert(rgb: np.ndarray, src: str, dst: str) -> np.ndarray:
@@ -128,9 +128,9 @@ def convert(rgb: np.ndarray, src: str, dst: str) -> np.ndarray:
     a, b = resolve(src), resolve(dst)
     out = np.ascontiguousarray(arr, dtype=np.float32).copy()
     if a != b:
-        from plano.color.ocio import apply_rgb
+        from plano.color.ocio import apply_picture
 
-        apply_rgb(_processor(a, b), out)
+        apply_picture(_processor(a, b), out, f"space:{a}>{b}")
     return out
 
 
