@@ -1,12 +1,9 @@
-"""OCIO processors through OpenGL (``plano.color.gl``) agree with OCIO's CPU processors: the display transform,
-a camera log space into ACEScg, and a look's CDL."""
+"""The display transform through OpenGL (``plano.color.gl``) agrees with OCIO's CPU processor."""
 
 import numpy as np
 import pytest
 
 from plano.color import gl, ocio
-from plano.color.spaces import convert
-from plano.comp.look import CDL, apply_cdl
 
 
 def _picture(h=300, w=400):
@@ -39,20 +36,6 @@ def test_the_display_transform_agrees(have_gl, display, monkeypatch):
     assert np.isfinite(got).all() and got.min() >= 0.0 and got.max() <= 1.0
     assert np.abs(got - want).max() < 2e-4  # a fifth of a 10-bit code
     assert np.isnan(img[1, 0]).all() and np.isinf(img[1, 1]).all()  # the input is untouched
-
-
-def test_a_camera_log_plate_and_a_cdl_agree(have_gl, monkeypatch):
-    img = np.clip(np.nan_to_num(_picture(), posinf=0.0), 0.0, 100.0)
-    log = convert(img, "ACEScg", "ARRI LogC3")  # a plate as the camera wrote it
-    got, want = _both(monkeypatch, lambda: convert(log, "ARRI LogC3", "ACEScg"))
-    assert _relative(got, want) < 2e-4  # under half-float precision (4.9e-4), what the EXRs keep
-    cdl = CDL(slope=(0.9, 0.86, 0.8), offset=(0.03, 0.05, 0.07), power=(1.1, 1.0, 0.95), saturation=0.7)
-    got, want = _both(monkeypatch, lambda: apply_cdl(img, cdl))
-    assert _relative(got, want) < 2e-4
-
-
-def _relative(got, want):
-    return float((np.abs(got - want) / np.maximum(np.abs(want), 1e-3)).max())
 
 
 def test_small_pictures_and_other_shapes_stay_on_the_cpu(have_gl):
