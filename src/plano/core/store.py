@@ -88,8 +88,19 @@ class Store:
         return out
 
     def checksums(self, writes: tuple[str, ...]) -> dict[str, list]:
-        """``{relative path: [size in bytes, sha256]}`` for every file in ``writes``."""
-        return {rel: [self.path(rel).stat().st_size, file_digest(self.path(rel))] for rel in self.output_files(writes)}
+        """``{relative path: [size in bytes, sha256]}`` for every file in ``writes`` (hashed on every core: hashlib
+        releases the GIL, and a shot's passes are gigabytes)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        rels = self.output_files(writes)
+
+        def one(rel: str) -> list:
+            return [self.path(rel).stat().st_size, file_digest(self.path(rel))]
+
+        if len(rels) < 8:
+            return {rel: one(rel) for rel in rels}
+        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+            return dict(zip(rels, pool.map(one, rels)))
 
     def damaged(self, record: dict[str, Any]) -> list[tuple[str, str]]:
         """The files of a finished record that are no longer as written: ``[(relative path, why)]``
