@@ -18,7 +18,7 @@ import numpy as np
 from plano.core.atomic import atomic_path
 from plano.errors import MissingEngine, PlanoError
 from plano.io.half import to_half
-from plano.schema.passes import CHANNELS, HALF_MAX, Passes, channel_dtype
+from plano.schema.passes import CHANNELS, HALF_MAX, RENDER_CHANNELS, Passes, channel_dtype
 
 COMPRESSIONS = ("zip", "zips", "piz", "rle", "none")
 SETTINGS_ATTRIBUTE = "plano/settings"
@@ -142,8 +142,8 @@ def read_beauty(path: str | Path) -> np.ndarray:
     return rgb
 
 
-def verify(path: str | Path, channels: tuple[str, ...] = CHANNELS) -> Path:
-    """Read the whole file and check it holds ``channels`` (default: every channel of the table). Returns the
+def verify(path: str | Path, channels: tuple[str, ...] = RENDER_CHANNELS) -> Path:
+    """Read the whole file and check it holds ``channels`` (default: every channel a render frame holds). Returns the
     path, or raises a PlanoError naming the file (missing, truncated, corrupt or lacking channels)."""
     names = set(read_channels(path))
     missing = [c for c in channels if c not in names]
@@ -154,7 +154,8 @@ def verify(path: str | Path, channels: tuple[str, ...] = CHANNELS) -> Path:
 
 
 def is_complete(path: str | Path, settings_key: str | None = None) -> bool:
-    """True when the file exists, its header lists every channel of the table and, when ``settings_key`` is
+    """True when the file exists, its header lists every channel a render frame holds (``RENDER_CHANNELS``; the
+    plate's dust only with a plate, which the settings key says) and, when ``settings_key`` is
     given, it was rendered with those settings (header attribute ``plano/settings``): a finished frame from an
     earlier run. Header only (cheap); ``verify`` reads every pixel."""
     path = Path(path)
@@ -172,7 +173,7 @@ def is_complete(path: str | Path, settings_key: str | None = None) -> bool:
         return False
     if settings_key is not None and key != settings_key:
         return False
-    return set(CHANNELS) <= names
+    return set(RENDER_CHANNELS) <= names
 
 
 def read_header(path: str | Path) -> dict[str, str]:

@@ -90,6 +90,11 @@ LAYER_NAMES: tuple[str, ...] = tuple(LAYER)
 REQUIRED: tuple[str, ...] = ("beauty",)
 CHANNELS: tuple[str, ...] = tuple(c for layer in LAYERS for c in layer.channels)
 """Every EXR channel name, in table order."""
+RENDERED_ONLY_WITH_A_PLATE: tuple[str, ...] = ("dust_plate",)
+"""Layers the render writes only for a shot with a plate (without one they would repeat another layer)."""
+RENDER_CHANNELS: tuple[str, ...] = tuple(c for layer in LAYERS if layer.name not in RENDERED_ONLY_WITH_A_PLATE
+                                         for c in layer.channels)
+"""The channels every finished render frame holds (``plano.io.exr.is_complete`` and ``verify`` check these)."""
 HALF_CHANNELS: tuple[str, ...] = tuple(c for layer in LAYERS if layer.storage == "half" for c in layer.channels)
 """Stored as half; every other channel (depth, ids, motion) as 32-bit float."""
 HALF_MAX = 65504.0
