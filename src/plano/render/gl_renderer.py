@@ -725,11 +725,11 @@ class Renderer:
         else:
             color = read(color_tex)
             aux = read(self.t_aux)
-            pos = read(self.t_pos)
             ids = read(self.t_ids)
+            dust_rgb_depth = read(self.t_dust_rgb)  # the depth rides in its spare channel: one texture less to read
             dust, motion = aux[..., 3:4], ids[..., 2:4]
-            normal, depth, idv = aux[..., 0:3], pos[..., 3:4], ids[..., 0:2]
-            dust_rgb = read(self.t_dust_rgb)[..., 0:3]
+            normal, depth, idv = aux[..., 0:3], dust_rgb_depth[..., 3:4], ids[..., 0:2]
+            dust_rgb = dust_rgb_depth[..., 0:3]
             dplate = read(self.t_dust_plate) if self.settings.dust_behind_stand_ins else None
         out = {
             "beauty": color[..., 0:3],

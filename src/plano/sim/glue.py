@@ -19,9 +19,11 @@ load in the intact building, so the intact building stands and a removed support
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
@@ -183,21 +185,31 @@ def _load_flow(glue, mass_kg, positions, extra_n, supports) -> tuple[np.ndarray,
     bond_mid = 0.5 * (positions[src, :2] + positions[dst, :2])
     flow = np.zeros(len(src))
     lever = np.zeros(len(src))
-    level = dist[src]
-    for lv in np.unique(level)[::-1]:
-        sel = np.flatnonzero(level == lv)
-        s = src[sel]
-        f = load[s] * share[sel]
-        centre = mom[s] / np.maximum(load[s], 1e-12)[:, None]
-        flow[sel] = f
-        lever[sel] = np.linalg.norm(centre - bond_mid[sel], axis=1)
-        np.add.at(load, dst[sel], f)
-        np.add.at(mom, dst[sel], f[:, None] * centre)
+    # from the top of the graph down: a bond's upper chunk has all its load before the bond passes it on (every
+    # bond goes to a chunk strictly nearer the ground, so bonds of one level never feed each other)
+    order = np.argsort(-dist[src], kind="stable")
+    _flow_down(order, src, dst, share, load, mom, bond_mid, flow, lever)
     vertical = np.abs(glue.normal[bidx, 2]) > 0.7
     axial = np.where(vertical, flow / COMPRESSION_FACTOR, flow)
     bending = np.where(vertical, 0.0, 6.0 * flow * lever / glue.depth_m[bidx])
     demand[bidx] = axial + bending
     return demand, load
+
+
+@njit(nogil=True, cache=True)
+def _flow_down(order, src, dst, share, load, mom, bond_mid, flow, lever):
+    """Pass each chunk's load (and its load-weighted position ``mom``) down its bonds in ``order``, in place."""
+    for k in order:
+        s, d = src[k], dst[k]
+        f = load[s] * share[k]
+        den = max(load[s], 1e-12)
+        cx, cy = mom[s, 0] / den, mom[s, 1] / den
+        flow[k] = f
+        dx, dy = cx - bond_mid[k, 0], cy - bond_mid[k, 1]
+        lever[k] = math.sqrt(dx * dx + dy * dy)
+        load[d] += f
+        mom[d, 0] += f * cx
+        mom[d, 1] += f * cy
 
 
 def contact_demand(glue: Glue, chunk: np.ndarray, force_n: np.ndarray, carry: float = 0.6) -> np.ndarray:

@@ -184,7 +184,7 @@ void main() {
     col = clamp(col * u_exposure, 0.0, 60000.0);
     o_beauty = vec4(col, alpha);
     o_aux = vec4(ncam, dust_op);
-    o_dust_rgb = vec4(clamp(dust_rgb * u_exposure, 0.0, 60000.0), 0.0);
+    o_dust_rgb = vec4(clamp(dust_rgb * u_exposure, 0.0, 60000.0), P.w);   // w: the view depth, read back with it
     vec4 dp = u_has_dust == 1 && u_dust_plate_on == 1 ? dust_sample(u_dust_plate, v_uv, P.w) : vec4(0.0, 0.0, 0.0, 1.0);
     o_dust_plate = vec4(clamp(dp.rgb * u_exposure, 0.0, 60000.0), 1.0 - dp.a);
 }
