@@ -244,6 +244,26 @@ def subtract_gradient(u, v, w, p, max_speed):
                 w[i, j, 0] = 0.0
 
 
+@njit(nogil=True, cache=True, fastmath=True, inline="always")
+def _ball(cx, cy, cz, r, nx, ny, nz):
+    """The cells of a soft ball of radius ``r`` cells at (cx, cy, cz) (its box, cut at 2 r) and the sum of its
+    weights exp(-d^2 / r^2) there (0 when it lies outside the grid): the sources are normalised by it, so a ball
+    at the edge adds all its mass to the cells it has."""
+    ri = int(math.ceil(2.0 * r))
+    i_lo, i_hi = max(int(cx) - ri, 0), min(int(cx) + ri + 1, nx)
+    j_lo, j_hi = max(int(cy) - ri, 0), min(int(cy) + ri + 1, ny)
+    k_lo, k_hi = max(int(cz) - ri, 0), min(int(cz) + ri + 1, nz)
+    inv = 1.0 / (r * r)
+    total = 0.0
+    for i in range(i_lo, i_hi):
+        for j in range(j_lo, j_hi):
+            for k in range(k_lo, k_hi):
+                qd = ((i - cx) ** 2 + (j - cy) ** 2 + (k - cz) ** 2) * inv
+                if qd < 4.0:
+                    total += math.exp(-qd)
+    return i_lo, i_hi, j_lo, j_hi, k_lo, k_hi, inv, total
+
+
 @njit(nogil=True, cache=True, fastmath=True)
 def splat(d, s, t, u, v, w, q, centres, radii, dust, smoke, heat, vel, radial, blend, air, cell_volume):
     """Add sources, each a soft ball in the grid.
@@ -257,20 +277,7 @@ def splat(d, s, t, u, v, w, q, centres, radii, dust, smoke, heat, vel, radial, b
     for e in range(centres.shape[0]):
         cx, cy, cz = centres[e, 0], centres[e, 1], centres[e, 2]
         r = max(radii[e], 0.75)
-        ri = int(math.ceil(2.0 * r))
-        i_lo, i_hi = max(int(cx) - ri, 0), min(int(cx) + ri + 1, nx)
-        j_lo, j_hi = max(int(cy) - ri, 0), min(int(cy) + ri + 1, ny)
-        k_lo, k_hi = max(int(cz) - ri, 0), min(int(cz) + ri + 1, nz)
-        if i_lo >= i_hi or j_lo >= j_hi or k_lo >= k_hi:
-            continue
-        inv = 1.0 / (r * r)
-        total = 0.0
-        for i in range(i_lo, i_hi):
-            for j in range(j_lo, j_hi):
-                for k in range(k_lo, k_hi):
-                    qd = ((i - cx) ** 2 + (j - cy) ** 2 + (k - cz) ** 2) * inv
-                    if qd < 4.0:
-                        total += math.exp(-qd)
+        i_lo, i_hi, j_lo, j_hi, k_lo, k_hi, inv, total = _ball(cx, cy, cz, r, nx, ny, nz)
         if total <= 0.0:
             continue
         dd = dust[e] / (total * cell_volume)
@@ -306,20 +313,7 @@ def splat_air(q, centres, radii, air, cell_volume):
     for e in range(centres.shape[0]):
         cx, cy, cz = centres[e, 0], centres[e, 1], centres[e, 2]
         r = max(radii[e], 0.75)
-        ri = int(math.ceil(2.0 * r))
-        i_lo, i_hi = max(int(cx) - ri, 0), min(int(cx) + ri + 1, nx)
-        j_lo, j_hi = max(int(cy) - ri, 0), min(int(cy) + ri + 1, ny)
-        k_lo, k_hi = max(int(cz) - ri, 0), min(int(cz) + ri + 1, nz)
-        if i_lo >= i_hi or j_lo >= j_hi or k_lo >= k_hi:
-            continue
-        inv = 1.0 / (r * r)
-        total = 0.0
-        for i in range(i_lo, i_hi):
-            for j in range(j_lo, j_hi):
-                for k in range(k_lo, k_hi):
-                    qd = ((i - cx) ** 2 + (j - cy) ** 2 + (k - cz) ** 2) * inv
-                    if qd < 4.0:
-                        total += math.exp(-qd)
+        i_lo, i_hi, j_lo, j_hi, k_lo, k_hi, inv, total = _ball(cx, cy, cz, r, nx, ny, nz)
         if total <= 0.0:
             continue
         qq = air[e] / (total * cell_volume)
