@@ -54,3 +54,19 @@ def test_a_forked_child_converts_on_the_cpu(have_gl):
     with ctx.Pool(1) as pool:
         shown = pool.apply_async(ocio.to_display, (img, "srgb")).get(timeout=60)
     assert np.abs(shown - ocio.to_display(img, "srgb")).max() < 2e-4
+
+
+def test_without_a_gl_context_pictures_go_through_the_cpu(monkeypatch):
+    import moderngl
+
+    def no_gl(*a, **k):
+        raise RuntimeError("no EGL display")
+
+    monkeypatch.setattr(gl, "_state", {})  # a process that has not tried yet
+    monkeypatch.setattr(moderngl, "create_standalone_context", no_gl)
+    assert not gl.available()
+    img = _picture()
+    assert gl.apply("display:srgb", ocio._display_processor("srgb"), img) is None
+    shown = ocio.to_display(img, "srgb")
+    monkeypatch.setattr(ocio, "GL_PICTURES", False)
+    assert np.array_equal(shown, ocio.to_display(img, "srgb"))
