@@ -142,10 +142,29 @@ def read_passes(path: str | Path, layers: Iterable[str] | None = None) -> Passes
 
 
 def read_beauty(path: str | Path) -> np.ndarray:
-    """(H, W, 3) float32: only ``R, G, B`` of an EXR (a comp frame with its layers, for the movies), copied out of
-    the file without its other layers (0.04 s against 0.17 s for a whole 1280x720 comp frame). A file without
-    them is the PlanoError of ``read_passes``."""
-    return read_passes(path, ()).beauty
+    """(H, W, 3) float32: only ``R, G, B`` of an EXR (a comp frame with its layers, for the movies): OpenImageIO
+    reads three channels where OpenEXR's Python API reads every layer (0.06 s against 0.17 s a 1280x720 comp
+    frame). Without OpenImageIO, or when the file's first channels are not R, G, B: ``read_passes``."""
+    try:
+        import OpenImageIO as oiio
+    except ImportError:
+        return read_passes(path).beauty
+    inp = oiio.ImageInput.open(str(path)) if Path(path).is_file() else None
+    if inp is None:
+        return read_passes(path).beauty  # its error names the file and what to do
+    try:
+        if tuple(inp.spec().channelnames[:3]) != ("R", "G", "B"):
+            return read_passes(path).beauty
+        rgb = inp.read_image(0, 0, 0, 3, "float")
+        err = inp.geterror()
+    finally:
+        inp.close()
+    if rgb is None or err:
+        return read_passes(path).beauty
+    rgb = np.ascontiguousarray(rgb, np.float32)
+    if not np.isfinite(rgb).all():
+        np.nan_to_num(rgb, copy=False, nan=0.0, posinf=HALF_MAX, neginf=0.0)
+    return rgb
 
 
 def verify(path: str | Path, channels: tuple[str, ...] = RENDER_CHANNELS) -> Path:
