@@ -245,10 +245,12 @@ def subtract_gradient(u, v, w, p, max_speed):
 
 
 @njit(nogil=True, cache=True, fastmath=True, inline="always")
-def _ball(cx, cy, cz, r, nx, ny, nz):
-    """The cells of a soft ball of radius ``r`` cells at (cx, cy, cz) (its box, cut at 2 r) and the sum of its
-    weights exp(-d^2 / r^2) there (0 when it lies outside the grid): the sources are normalised by it, so a ball
-    at the edge adds all its mass to the cells it has."""
+def _ball(centres, radii, e, nx, ny, nz):
+    """Source ``e`` as a soft ball: its centre (cx, cy, cz), radius r (at least 0.75 cells), the cells of its box
+    (cut at 2 r) and the sum of its weights exp(-d^2 / r^2) there (0 when it lies outside the grid): the sources
+    are normalised by it, so a ball at the edge adds all its mass to the cells it has."""
+    cx, cy, cz = centres[e, 0], centres[e, 1], centres[e, 2]
+    r = max(radii[e], 0.75)
     ri = int(math.ceil(2.0 * r))
     i_lo, i_hi = max(int(cx) - ri, 0), min(int(cx) + ri + 1, nx)
     j_lo, j_hi = max(int(cy) - ri, 0), min(int(cy) + ri + 1, ny)
@@ -261,7 +263,7 @@ def _ball(cx, cy, cz, r, nx, ny, nz):
                 qd = ((i - cx) ** 2 + (j - cy) ** 2 + (k - cz) ** 2) * inv
                 if qd < 4.0:
                     total += math.exp(-qd)
-    return i_lo, i_hi, j_lo, j_hi, k_lo, k_hi, inv, total
+    return cx, cy, cz, r, i_lo, i_hi, j_lo, j_hi, k_lo, k_hi, inv, total
 
 
 @njit(nogil=True, cache=True, fastmath=True)
@@ -275,9 +277,7 @@ def splat(d, s, t, u, v, w, q, centres, radii, dust, smoke, heat, vel, radial, b
     """
     nx, ny, nz = d.shape
     for e in range(centres.shape[0]):
-        cx, cy, cz = centres[e, 0], centres[e, 1], centres[e, 2]
-        r = max(radii[e], 0.75)
-        i_lo, i_hi, j_lo, j_hi, k_lo, k_hi, inv, total = _ball(cx, cy, cz, r, nx, ny, nz)
+        cx, cy, cz, r, i_lo, i_hi, j_lo, j_hi, k_lo, k_hi, inv, total = _ball(centres, radii, e, nx, ny, nz)
         if total <= 0.0:
             continue
         dd = dust[e] / (total * cell_volume)
@@ -311,9 +311,7 @@ def splat_air(q, centres, radii, air, cell_volume):
     same soft balls: the air sources are wide, so this skips the six other fields splat would add nothing to."""
     nx, ny, nz = q.shape
     for e in range(centres.shape[0]):
-        cx, cy, cz = centres[e, 0], centres[e, 1], centres[e, 2]
-        r = max(radii[e], 0.75)
-        i_lo, i_hi, j_lo, j_hi, k_lo, k_hi, inv, total = _ball(cx, cy, cz, r, nx, ny, nz)
+        cx, cy, cz, r, i_lo, i_hi, j_lo, j_hi, k_lo, k_hi, inv, total = _ball(centres, radii, e, nx, ny, nz)
         if total <= 0.0:
             continue
         qq = air[e] / (total * cell_volume)
