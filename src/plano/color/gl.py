@@ -3,9 +3,9 @@ textures), one fullscreen pass applies it to a frame.
 
 On a CPU-only machine the GL is Mesa's llvmpipe, which compiles the shader to vector code on every core: the ACES
 display transform of a 1280x720 frame costs 78 ms of CPU against 169 ms through OCIO's CPU processor (``to_display``;
-the movies convert every frame). The values agree with the CPU processor within 2e-4 (tests). Everything GL lives on one thread of its own with its own context, so any
-thread may call :func:`apply`; without a headless OpenGL context :func:`available` is False and
-``plano.color.ocio.apply_picture`` uses the CPU processor.
+the movies convert every frame). The values agree with the CPU processor within 2e-4 (tests). Everything GL lives on
+one thread of its own with its own context, so any thread may call :func:`apply`; without a headless OpenGL context
+:func:`available` is False and ``to_display`` uses the CPU processor.
 """
 
 from __future__ import annotations
@@ -110,7 +110,9 @@ def _run(key: str, text: str, rgb: np.ndarray) -> np.ndarray:
     prog["u_src"].value = 0
     fbo.use()
     vao.render(vertices=3)
-    return np.frombuffer(fbo.read(components=3, dtype="f4"), np.float32).reshape(h, w, 3)
+    out = np.empty((h, w, 3), np.float32)
+    fbo.read_into(out, components=3, dtype="f4")
+    return out
 
 
 def available() -> bool:

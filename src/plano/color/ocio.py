@@ -87,28 +87,13 @@ def _display_processor(display: str):
 
 
 GL_PICTURES = os.environ.get("PLANO_OCIO_GL", "1") != "0"
-"""Pictures go through OCIO's GLSL on a headless OpenGL context (``plano.color.gl``) when there is one;
-``PLANO_OCIO_GL=0`` keeps everything on OCIO's CPU processors."""
+"""Pictures go through the display transform as OCIO's GLSL on a headless OpenGL context (``plano.color.gl``:
+78 against 169 ms of CPU a 1280x720 frame) when there is one; ``PLANO_OCIO_GL=0`` keeps OCIO's CPU processor."""
 
 
 @functools.cache
-def _cpu(key: str, processor):
-    return processor.getDefaultCPUProcessor()
-
-
-def apply_picture(processor, rgb: np.ndarray, key: str, use_gl: bool = False) -> None:
-    """``processor`` (an OCIO Processor, ``key`` naming it for the caches) on a contiguous float32 ``rgb`` (..., 3)
-    in place: OCIO's CPU processor in bands (``apply_rgb``), or with ``use_gl`` an (H, W, 3) picture through
-    OpenGL when it can (``plano.color.gl``). Only the ACES display transform gains from GL (78 against 169 ms of
-    CPU a 1280x720 frame); a camera log curve or a CDL costs about the same either way (14-24 ms)."""
-    if use_gl and GL_PICTURES and rgb.ndim == 3:
-        from plano.color import gl
-
-        done = gl.apply(key, processor, rgb)
-        if done is not None:
-            rgb[...] = done
-            return
-    apply_rgb(_cpu(key, processor), rgb)
+def _processor(display: str):
+    return _display_processor(display).getDefaultCPUProcessor()
 
 
 def to_display(acescg: np.ndarray, display: Display = "srgb", exposure_ev: float = 0.0) -> np.ndarray:
@@ -124,8 +109,15 @@ def to_display(acescg: np.ndarray, display: Display = "srgb", exposure_ev: float
     if exposure_ev:
         out *= np.float32(2.0 ** exposure_ev)
     out = np.ascontiguousarray(out)
-    apply_picture(proc, out, f"display:{display}", use_gl=True)
-    return np.clip(out, 0.0, 1.0, out=out)
+    shown = None
+    if GL_PICTURES and out.ndim == 3:
+        from plano.color import gl
+
+        shown = gl.apply(f"display:{display}", proc, out)
+    if shown is None:
+        apply_rgb(_processor(display), out)
+        shown = out
+    return np.clip(shown, 0.0, 1.0, out=shown)
 
 
 def quantize_8bit(display_rgb: np.ndarray) -> np.ndarray:

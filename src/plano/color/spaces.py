@@ -117,7 +117,7 @@ def resolve(name: str) -> str:
 @functools.cache
 def _processor(src: str, dst: str):
     _, config = studio_config()
-    return config.getProcessor(src, dst)
+    return config.getProcessor(src, dst).getDefaultCPUProcessor()
 
 
 def convert(rgb: np.ndarray, src: str, dst: str) -> np.ndarray:
@@ -128,9 +128,9 @@ def convert(rgb: np.ndarray, src: str, dst: str) -> np.ndarray:
     a, b = resolve(src), resolve(dst)
     out = np.ascontiguousarray(arr, dtype=np.float32).copy()
     if a != b:
-        from plano.color.ocio import apply_picture
+        from plano.color.ocio import apply_rgb
 
-        apply_picture(_processor(a, b), out, f"space:{a}>{b}")
+        apply_rgb(_processor(a, b), out)
     return out
 
 

@@ -211,7 +211,7 @@ def _processor(cdl: CDL):
     group.appendTransform(OCIO.ColorSpaceTransform(resolve(SCENE), resolve(LOG_GRADING)))
     group.appendTransform(t)
     group.appendTransform(OCIO.ColorSpaceTransform(resolve(LOG_GRADING), resolve(SCENE)))
-    return config.getProcessor(group)
+    return config.getProcessor(group).getDefaultCPUProcessor()
 
 
 def apply_cdl(acescg: np.ndarray, cdl: CDL) -> np.ndarray:
@@ -220,9 +220,9 @@ def apply_cdl(acescg: np.ndarray, cdl: CDL) -> np.ndarray:
     if cdl.slope == (1.0, 1.0, 1.0) and cdl.offset == (0.0, 0.0, 0.0) and cdl.power == (1.0, 1.0, 1.0) \
             and cdl.saturation == 1.0:
         return out
-    from plano.color.ocio import apply_picture
+    from plano.color.ocio import apply_rgb
 
-    apply_picture(_processor(cdl), out, f"cdl:{cdl!r}")
+    apply_rgb(_processor(cdl), out)
     return out
 
 
