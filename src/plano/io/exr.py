@@ -17,7 +17,8 @@ import numpy as np
 
 from plano.core.atomic import atomic_path
 from plano.errors import MissingEngine, PlanoError
-from plano.io.half import to_half
+from plano.io import exr_scanline
+from plano.io.half import fill_planes, to_half
 from plano.schema.passes import CHANNELS, HALF_MAX, RENDER_CHANNELS, Passes, channel_dtype
 
 COMPRESSIONS = ("zip", "zips", "piz", "rle", "none")
@@ -61,8 +62,11 @@ def write_channels(path: str | Path, channels: Mapping[str, np.ndarray], attribu
     header = {"compression": _compression(OpenEXR, compression), "type": OpenEXR.scanlineimage}
     header.update(attributes or {})
     with atomic_path(path) as tmp:
-        with OpenEXR.File(header, out) as f:
-            f.write(str(tmp))
+        if compression in exr_scanline.COMPRESSIONS and exr_scanline.HAVE_NUMBA:
+            exr_scanline.write(tmp, out, attributes, compression)
+        else:
+            with OpenEXR.File(header, out) as f:
+                f.write(str(tmp))
     return Path(path)
 
 
@@ -92,9 +96,11 @@ def _stored(path: str | Path) -> dict[str, np.ndarray]:
         )
     OpenEXR = _openexr()
     try:
-        with OpenEXR.File(str(path), separate_channels=True) as f:
-            out = {name: ch.pixels for name, ch in f.channels().items()}
-    except Exception as err:  # OpenEXR raises RuntimeError for truncated / non-EXR files
+        out = exr_scanline.read(path)  # None: a kind of EXR only OpenEXR reads (tiled, ZIP, PIZ, ...)
+        if out is None:
+            with OpenEXR.File(str(path), separate_channels=True) as f:
+                out = {name: ch.pixels for name, ch in f.channels().items()}
+    except Exception as err:  # OpenEXR raises RuntimeError for truncated / non-EXR files; ours LayoutError
         size = path.stat().st_size
         raise PlanoError(
             f"render pass {str(path)!r} ({size} bytes) is not a readable OpenEXR file ({err}); it may be "
@@ -109,7 +115,7 @@ def read_passes(path: str | Path, layers: Iterable[str] | None = None) -> Passes
     """One frame's passes (``R, G, B`` required; a clear PlanoError names what the file holds instead).
     ``layers``: only these (and the beauty), each converted to float32 once; the file is read whole either
     way. Non-finite beauty values (a half can hold inf) become 0 or the largest half."""
-    passes = Passes.from_channels(_stored(path), source=str(path), layers=layers)
+    passes = Passes.from_channels(_stored(path), source=str(path), layers=layers, fill=fill_planes)
     beauty = passes.beauty
     if not np.isfinite(beauty).all():
         np.nan_to_num(beauty, copy=False, nan=0.0, posinf=HALF_MAX, neginf=0.0)

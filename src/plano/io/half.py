@@ -62,3 +62,37 @@ def to_half(a: np.ndarray) -> np.ndarray:
     out = np.empty(a.shape, np.float16)
     _bits(a.reshape(-1).view(np.uint32), out.reshape(-1).view(np.uint16))
     return out
+
+
+if njit is not None:
+
+    @njit(nogil=True, cache=True)
+    def _widen(bits, table, out, k):
+        """Plane ``bits`` (float16 bits, flat) into channel ``k`` of ``out`` (N, C) float32, by table."""
+        for i in range(bits.size):
+            out[i, k] = table[bits[i]]
+
+    @njit(nogil=True, cache=True)
+    def _place(src, out, k):
+        for i in range(src.size):
+            out[i, k] = src[i]
+
+
+_TABLE = np.arange(65536, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float32)
+"""Every float16 bit pattern's float32 value (exact: float32 holds every half)."""
+
+
+def fill_planes(planes: list[np.ndarray], out: np.ndarray) -> None:
+    """``out[..., k] = planes[k]`` for (H, W) float16 or float32 planes into an (H, W, C) float32 array, without
+    the GIL (numpy's cast: about 3 ms a 1280x720 plane here; this: under 2)."""
+    if njit is None or not out.flags.c_contiguous:
+        for k, plane in enumerate(planes):
+            out[..., k] = plane
+        return
+    flat = out.reshape(-1, out.shape[-1])
+    for k, plane in enumerate(planes):
+        p = np.ascontiguousarray(plane).reshape(-1)
+        if p.dtype == np.float16:
+            _widen(p.view(np.uint16), _TABLE, flat, k)
+        else:
+            _place(p.astype(np.float32, copy=False), flat, k)

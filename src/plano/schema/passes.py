@@ -180,10 +180,11 @@ class Passes:
 
     @classmethod
     def from_channels(cls, channels: Mapping[str, np.ndarray], source: str = "",
-                      layers: Iterable[str] | None = None) -> "Passes":
+                      layers: Iterable[str] | None = None, fill=None) -> "Passes":
         """From EXR channels ``{"R": (H, W), "depth.Z": (H, W), ...}`` (float16 or float32). A layer is present
         when all its channels are; other channels are ignored; ``layers``: only these and the beauty. Without
-        ``R, G, B`` a PlanoError lists what is there instead."""
+        ``R, G, B`` a PlanoError lists what is there instead. ``fill(planes, out)``: how the reader puts a layer's
+        planes into its (H, W, C) float32 array (default: numpy's cast, one plane at a time)."""
         missing = [c for c in LAYER["beauty"].channels if c not in channels]
         if missing:
             where = f"render pass {source!r}" if source else "the channels"
@@ -200,8 +201,11 @@ class Passes:
             if (wanted is None or layer.name in wanted) and all(c in channels for c in layer.channels):
                 planes = [np.asarray(channels[c]) for c in layer.channels]
                 arr = np.empty((*planes[0].shape[:2], len(planes)), np.float32)
-                for k, plane in enumerate(planes):  # one conversion each, straight into the layer
-                    arr[..., k] = plane
+                if fill is not None:
+                    fill(planes, arr)
+                else:
+                    for k, plane in enumerate(planes):  # one conversion each, straight into the layer
+                        arr[..., k] = plane
                 layers[layer.name] = arr
         return cls.from_dict(layers, source)
 
