@@ -397,6 +397,35 @@ def test_the_numba_kernels_compute_what_the_numpy_reference_computes(monkeypatch
     lt_ref = run._lens_and_track(fast[0], fast[1], fast[2], fast[3], lens, mat)
     for a, b in zip(lt_fast, lt_ref):  # inside the frame; OpenCV's remap weights are 1/32-pixel fixed point
         assert np.abs(a[2:-2, 2:-2] - b[2:-2, 2:-2]).max() < 0.02 * max(float(np.abs(b).max()), 1e-3)
+    # the light wrap worked out only around the CG: the same frame as over the whole frame
+    rng = np.random.default_rng(2)
+    H, W = 200, 300
+    layers = [np.zeros((H, W, k), np.float32) for k in (3, 1, 3, 1)]
+    for arr, src in zip(layers, fast[:4]):
+        arr[120:156, 200:264] = src
+    bg_big = rng.uniform(0.05, 0.6, (H, W, 3)).astype(np.float32)
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", True)
+    (y0, x0), wb, _ = run._wrap_near_cg(bg_big, layers[1], 2.0)
+    assert wb.shape[0] * wb.shape[1] < 0.5 * H * W and y0 > 0 and x0 > 0  # a crop, not the frame
+    near = run._finish(*layers, bg_big, 0.3, np.zeros(3, np.float32), 1)
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", False)
+    whole = run._finish(*layers, bg_big, 0.3, np.zeros(3, np.float32), 1)
+    assert np.abs(near - whole).max() < 1e-4 and not np.allclose(whole, run._finish(*layers, bg_big, 0.0,
+                                                                                     np.zeros(3, np.float32), 1))
+    # skipping the empty tiles changes nothing: CG in one corner of a larger frame, moved and distorted
+    big = [np.zeros((100, 150, k), np.float32) for k in (3, 1, 3, 1)]
+    for arr, src, value in zip(big, fast, (0.5, 1.0, 0.2, 0.3)):
+        arr[64:96, 80:144] = value  # from a tile's first row and column: samples just before it reach into it
+        arr[60:96, 84:148] = src[:, :, :] if src.shape[:2] == (36, 64) else value
+    lens_big = run._lens_maps(100, 150, 0.05, 0.01, 0.8)
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", True)
+    sat = kernels.occupied_tiles(big[1], big[3], big[2])  # summed-area table of the occupied tiles
+    assert 0 < sat[-1, -1] < 0.7 * (sat.shape[0] - 1) * (sat.shape[1] - 1)
+    for maps, m in ((lens_big, mat), (None, np.array([[1.0, 0.0, -0.5], [0.0, 1.0, -0.5]]))):  # half a pixel
+        skipped = run._lens_and_track(*big, maps, m)
+        full = run._lens_and_track(*big, maps, m, skip_empty=False)
+        for a, b in zip(skipped, full):
+            assert np.array_equal(a, b) and b.max() > 0
     zero, sigma = np.zeros(3, np.float32), np.full(3, 0.02, np.float32)
     monkeypatch.setattr(kernels, "HAVE_NUMBA", True)
     whole_fast = run._lens_vignette_grain(fin_ref, lens, vign, zero, 7)
@@ -452,6 +481,28 @@ def test_the_shadow_catcher_lays_the_cgs_shadow_on_the_ground():
     shade = ops.shadow_catcher(ground, mask, mid, blur_px=0)
     assert shade[25, 20, 0] == pytest.approx(0.3, abs=0.01) and shade[35, 50, 0] == pytest.approx(1.0)
     assert shade[5, 5, 0] == 1.0
+
+
+def test_the_shadow_catcher_kernels_give_the_numpy_reference(monkeypatch):
+    from plano.comp import kernels, run
+
+    if not kernels.HAVE_NUMBA:
+        pytest.skip("numba is not installed: the numpy path is the only one")
+    rng = np.random.default_rng(5)
+    h, w = 90, 160
+    ground = rng.uniform(0.02, 0.2, (h, w, 3)).astype(np.float32)
+    ground[40:70, 30:90] *= 0.3  # a shadow
+    oid = rng.integers(0, 9, (h, w, 1)).astype(np.float32)
+    oid[:20] = 0  # sky
+    mid = rng.integers(1, 5, (h, w, 1)).astype(np.float32)
+    mid[:, :3] = 9  # a material with too few pixels for a level
+    glut = np.array([False, True, True, False, True, True, True, False, True, False])
+    fast = run._shadow_catcher(ground, oid, glut, mid)
+    monkeypatch.setattr(kernels, "HAVE_NUMBA", False)
+    ref = run._shadow_catcher(ground, oid, glut, mid)
+    assert fast.shape == ref.shape == (h, w, 1)
+    assert np.abs(fast - ref).max() < 1e-5
+    assert ref.min() < 0.5 and ref[:8].min() == 1.0  # it found the shadow; the sky (away from the blur) is 1
 
 
 def test_holes_are_filled_from_their_surroundings():

@@ -41,8 +41,10 @@ if HAVE_NUMBA:
                 geom = 0.0 if geom < 0.0 else (1.0 if geom > 1.0 else geom)
                 hold = geom if lut[k] else 0.0
                 z = depth[y, x, 0]
-                tr = math.exp(-haze_per_m * z) if z > 0.0 else 1.0
-                te = math.exp(-extra_per_m * z) if z > 0.0 else 1.0
+                tr, te = 1.0, 1.0
+                if hold > 0.0 and z > 0.0:  # the haze acts on the CG only
+                    tr = math.exp(-haze_per_m * z)
+                    te = math.exp(-extra_per_m * z)
                 v = vign[y, x, 0]
                 for c in range(3):
                     under = beauty[y, x, c] - dust_rgb[y, x, c]
@@ -72,21 +74,27 @@ if HAVE_NUMBA:
         return v + normal * sigma * ACESCCT_STEP * (v if v > ACESCCT_TOE else ACESCCT_TOE)
 
     @njit(parallel=True, fastmath=True, cache=True)
-    def finish(cg, cg_a, dust, dust_a, bg, wrap_bg, wrap_edge, wrap_amount, sigma, pool, oy, ox, out):
+    def finish(cg, cg_a, dust, dust_a, bg, wrap_bg, wrap_edge, wy0, wx0, wrap_amount, sigma, pool, oy, ox, out):
         """``pool`` (Hp, Wp, 3) standard normals made once; each frame reads it from another offset (oy, ox), so
-        the grain is fresh every frame without drawing 3 normals per pixel."""
+        the grain is fresh every frame without drawing 3 normals per pixel. ``wrap_bg`` and ``wrap_edge`` cover
+        the frame from row ``wy0``, column ``wx0`` (the CG's surroundings): no light wrap outside them."""
         h, w = cg.shape[0], cg.shape[1]
         ph, pw = pool.shape[0], pool.shape[1]
+        wh, ww = wrap_bg.shape[0], wrap_bg.shape[1]
         for y in prange(h):
             py = (y + oy) % ph
             px = ox % pw
+            iy = y - wy0
             for x in range(w):
                 a = cg_a[y, x, 0]
                 da = dust_a[y, x, 0]
-                edge = a * (1.0 - wrap_edge[y, x, 0]) * wrap_amount
+                ix = x - wx0
+                inside = a > 0.0 and 0 <= iy < wh and 0 <= ix < ww
+                edge = a * (1.0 - wrap_edge[iy, ix, 0]) * wrap_amount if inside else 0.0
                 cover = 1.0 - (1.0 - a) * (1.0 - da)
                 for c in range(3):
-                    v = dust[y, x, c] + (1.0 - da) * (cg[y, x, c] + edge * wrap_bg[y, x, c] + (1.0 - a) * bg[y, x, c])
+                    wb = wrap_bg[iy, ix, c] if inside else 0.0
+                    v = dust[y, x, c] + (1.0 - da) * (cg[y, x, c] + edge * wb + (1.0 - a) * bg[y, x, c])
                     if sigma[c] > 0.0 and cover > 0.0:
                         v = _grained(v, pool[py, px, c], sigma[c] * cover)
                     out[y, x, c] = v
@@ -131,16 +139,98 @@ if HAVE_NUMBA:
         return (img[y0, x0, c] * w00 + img[y0, x0 + 1, c] * w01 + img[y0 + 1, x0, c] * w10
                 + img[y0 + 1, x0 + 1, c] * w11)
 
+    TILE_SHIFT = 4
+    """Tiles of 16 x 16 pixels: an output tile whose samples all fall where the CG layers hold nothing is zeros."""
+
+    @njit(cache=True)
+    def occupied_tiles(cg_a, dust_a, dust):
+        """(H / 16 + 1, W / 16 + 1) int32: the summed-area table of the tiles where any of the CG's coverage, the
+        dust's opacity or its light is not zero (entry [i, j]: occupied tiles above and left of tile (i, j))."""
+        h, w = cg_a.shape[0], cg_a.shape[1]
+        th, tw = ((h - 1) >> TILE_SHIFT) + 1, ((w - 1) >> TILE_SHIFT) + 1
+        own = np.zeros((th, tw), np.uint8)
+        for y in range(h):
+            ty = y >> TILE_SHIFT
+            for x in range(w):
+                if cg_a[y, x, 0] != 0.0 or dust_a[y, x, 0] != 0.0 or dust[y, x, 0] != 0.0 or dust[y, x, 1] != 0.0 \
+                        or dust[y, x, 2] != 0.0:
+                    own[ty, x >> TILE_SHIFT] = 1
+        sat = np.zeros((th + 1, tw + 1), np.int32)
+        for i in range(th):
+            for j in range(tw):
+                sat[i + 1, j + 1] = own[i, j] + sat[i, j + 1] + sat[i + 1, j] - sat[i, j]
+        return sat
+
+    @njit(cache=True)
+    def map_boxes(gx, gy, rx, ry, bx, by):
+        """(H / 16 + 1, W / 16 + 1, 4) float64: per output tile, the smallest and largest x and y that any of the
+        three lens maps points to (x0, x1, y0, y1)."""
+        h, w = gx.shape[0], gx.shape[1]
+        th, tw = ((h - 1) >> TILE_SHIFT) + 1, ((w - 1) >> TILE_SHIFT) + 1
+        out = np.empty((th, tw, 4), np.float64)
+        for i in range(th):
+            for j in range(tw):
+                out[i, j, 0], out[i, j, 1], out[i, j, 2], out[i, j, 3] = 1e30, -1e30, 1e30, -1e30
+        for y in range(h):
+            i = y >> TILE_SHIFT
+            for x in range(w):
+                j = x >> TILE_SHIFT
+                for u, v in ((gx[y, x], gy[y, x]), (rx[y, x], ry[y, x]), (bx[y, x], by[y, x])):
+                    out[i, j, 0] = min(out[i, j, 0], u)
+                    out[i, j, 1] = max(out[i, j, 1], u)
+                    out[i, j, 2] = min(out[i, j, 2], v)
+                    out[i, j, 3] = max(out[i, j, 3], v)
+        return out
+
+    @njit(inline="always")
+    def _tile_is_empty(boxes, i, j, inv, sat, h, w):
+        """Whether every bilinear tap of output tile (i, j) lands in a source tile that holds nothing."""
+        x_lo, x_hi, y_lo, y_hi = 1e30, -1e30, 1e30, -1e30
+        for u in (boxes[i, j, 0], boxes[i, j, 1]):  # the affine image of the box: bounded by its corners' images
+            for v in (boxes[i, j, 2], boxes[i, j, 3]):
+                sx = inv[0, 0] * u + inv[0, 1] * v + inv[0, 2]
+                sy = inv[1, 0] * u + inv[1, 1] * v + inv[1, 2]
+                x_lo, x_hi = min(x_lo, sx), max(x_hi, sx)
+                y_lo, y_hi = min(y_lo, sy), max(y_hi, sy)
+        th, tw = sat.shape[0] - 1, sat.shape[1] - 1
+        a = max(0, int(math.floor(x_lo)) >> TILE_SHIFT) if x_lo > 0 else 0
+        b = min(tw - 1, (int(math.floor(x_hi)) + 1) >> TILE_SHIFT) if x_hi < w else tw - 1
+        c = max(0, int(math.floor(y_lo)) >> TILE_SHIFT) if y_lo > 0 else 0
+        d = min(th - 1, (int(math.floor(y_hi)) + 1) >> TILE_SHIFT) if y_hi < h else th - 1
+        if x_hi < -1.0 or y_hi < -1.0 or x_lo >= w or y_lo >= h:
+            return True  # the whole tile samples outside the frame: zeros
+        return sat[d + 1, b + 1] - sat[c, b + 1] - sat[d + 1, a] + sat[c, a] == 0
+
+    @njit(cache=True)
+    def empty_tiles(boxes, inv, sat, h, w):
+        """(H / 16 + 1, W / 16 + 1) uint8: 1 for an output tile whose taps all land in empty source tiles."""
+        th, tw = boxes.shape[0], boxes.shape[1]
+        out = np.zeros((th, tw), np.uint8)
+        for i in range(th):
+            for j in range(tw):
+                out[i, j] = _tile_is_empty(boxes, i, j, inv, sat, h, w)
+        return out
+
     @njit(parallel=True, fastmath=True, cache=True)
-    def lens_and_track(cg, cg_a, dust, dust_a, gx, gy, rx, ry, bx, by, inv, out_cg, out_a, out_dust, out_da):
+    def lens_and_track(cg, cg_a, dust, dust_a, gx, gy, rx, ry, bx, by, inv, empty, out_cg, out_a, out_dust, out_da):
         """The CG layers sampled (bilinear, 0 outside) through the static lens maps (G and coverages, R, B), each
         map point moved by the track's inverse affine ``inv`` (2, 3). The four taps and their weights are found
-        once per map point and shared by the layers sampled there; ``_bilinear`` only at the frame's edge."""
+        once per map point and shared by the layers sampled there; ``_bilinear`` only at the frame's edge. In an
+        output tile that ``empty`` (``empty_tiles``) marks, every tap falls where the layers hold nothing: zeros,
+        without sampling."""
         h, w = cg.shape[0], cg.shape[1]
         a00, a01, a02 = inv[0, 0], inv[0, 1], inv[0, 2]
         a10, a11, a12 = inv[1, 0], inv[1, 1], inv[1, 2]
         for y in prange(h):
+            ty = y >> TILE_SHIFT
             for x in range(w):
+                if empty[ty, x >> TILE_SHIFT]:
+                    for c in range(3):
+                        out_cg[y, x, c] = 0.0
+                        out_dust[y, x, c] = 0.0
+                    out_a[y, x, 0] = 0.0
+                    out_da[y, x, 0] = 0.0
+                    continue
                 for m in range(3):
                     if m == 0:
                         u, v = gx[y, x], gy[y, x]
@@ -209,3 +299,65 @@ if HAVE_NUMBA:
                 for c in range(3):
                     out_rgb[y, x, c] = dust_plate[y, x, c] * bal[c] * vg
                 out_a[y, x, 0] = dust_plate[y, x, 3]
+
+    @njit(cache=True)
+    def shadow_ratio_prepare(ground_rgb, oid, ground_lut, material_id, lum_w):
+        """The first pass of ``ops.shadow_catcher`` over the ground (``ground_lut`` of the rounded object id):
+        (luminance (H, W) float32, material ids (H, W) int64 with -1 off the ground, pixels per material, which
+        materials the every-7th-ground-pixel sample sees)."""
+        h, w = oid.shape[0], oid.shape[1]
+        n_lut = ground_lut.shape[0]
+        lum = np.empty((h, w), np.float32)
+        mids = np.full((h, w), -1, np.int64)
+        top = 0
+        for y in range(h):
+            for x in range(w):
+                k = int(oid[y, x, 0] + 0.5) if oid[y, x, 0] > 0 else 0  # rint for the ids' whole numbers
+                k = n_lut - 1 if k >= n_lut else k
+                lum[y, x] = (ground_rgb[y, x, 0] * lum_w[0] + ground_rgb[y, x, 1] * lum_w[1]
+                             + ground_rgb[y, x, 2] * lum_w[2])
+                if ground_lut[k]:
+                    mid = int(np.rint(material_id[y, x, 0]))
+                    mids[y, x] = mid
+                    top = max(top, mid + 1)
+        count = np.zeros(max(top, 1), np.int64)
+        seen = np.zeros(max(top, 1), np.bool_)
+        n = 0
+        for y in range(h):
+            for x in range(w):
+                mid = mids[y, x]
+                if mid >= 0:
+                    count[mid] += 1
+                    if n % 7 == 0:
+                        seen[mid] = True
+                    n += 1
+        return lum, mids, count, seen
+
+    @njit(cache=True)
+    def shadow_ratio_samples(lum, mids, mid, step, n_out):
+        """Every ``step``-th luminance of material ``mid``'s ground pixels, in raster order (``n_out`` of them)."""
+        out = np.empty(n_out, np.float32)
+        i = 0
+        j = 0
+        for y in range(lum.shape[0]):
+            for x in range(lum.shape[1]):
+                if mids[y, x] == mid:
+                    if i % step == 0 and j < n_out:
+                        out[j] = lum[y, x]
+                        j += 1
+                    i += 1
+        return out[:j]
+
+    @njit(cache=True)
+    def shadow_ratio_apply(lum, mids, ref, out):
+        """``out`` = the ground's luminance over its material's sunlit level, 0..1; 1 off the ground or where the
+        material has no level (``ref`` <= 0)."""
+        for y in range(lum.shape[0]):
+            for x in range(lum.shape[1]):
+                mid = mids[y, x]
+                r = ref[mid] if mid >= 0 else 0.0
+                if r > 0.0:
+                    v = lum[y, x] / r
+                    out[y, x] = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)
+                else:
+                    out[y, x] = 1.0

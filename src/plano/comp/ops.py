@@ -113,13 +113,17 @@ def fill_holes(img: np.ndarray, holes: np.ndarray, sigmas: tuple[float, ...] = (
     return np.where((holes & reached)[..., None], filled, img).astype(np.float32)
 
 
+LUMINANCE = np.array([0.2722, 0.6741, 0.0537], np.float32)
+"""ACEScg (AP1) luminance weights."""
+
+
 def shadow_catcher(ground_rgb: np.ndarray, ground_mask: np.ndarray, material_id: np.ndarray,
                    blur_px: float = 1.5) -> np.ndarray:
     """(H, W, 1) 0..1: how much light the CG takes off the ground, from the render's own ground (the street it was
     rendered on): each ground pixel's luminance over the sunlit level of its material (the 75th percentile of that
     material's ground pixels in this frame), 1 off the ground. Multiplying a plate by it lays the CG's shadow,
     contact darkening and dust shadow on the plate's ground. ``ground_mask`` (H, W) bool, ``material_id`` (H, W, 1)."""
-    lum = np.asarray(ground_rgb, np.float32) @ np.array([0.2722, 0.6741, 0.0537], np.float32)
+    lum = np.asarray(ground_rgb, np.float32) @ LUMINANCE
     m = np.asarray(ground_mask, bool)
     ratio = np.ones(lum.shape, np.float32)
     mids = np.rint(np.asarray(material_id)[..., 0]).astype(np.int64)

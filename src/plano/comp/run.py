@@ -277,9 +277,23 @@ def _lens_vignette_grain(rgb: np.ndarray, lens_maps, vign: np.ndarray, sigma: np
     return out
 
 
-def _lens_and_track(cg, cg_a, dust, dust_a, lens_maps, mat):
+_BOXES: dict = {}
+
+
+def _map_boxes(lens_maps) -> np.ndarray:
+    """``kernels.map_boxes`` of these (static) lens maps, made once per maps."""
+    key = id(lens_maps[0][0])
+    if key not in _BOXES or _BOXES[key][0] is not lens_maps[0][0]:
+        _BOXES.clear()
+        _BOXES[key] = (lens_maps[0][0], kernels.map_boxes(*lens_maps[0], *lens_maps[1], *lens_maps[2]))
+    return _BOXES[key][1]
+
+
+def _lens_and_track(cg, cg_a, dust, dust_a, lens_maps, mat, skip_empty: bool = True):
     """The CG layers through the plate lens and moved by the plate's track: one remap for G and the coverages, one
-    each for R and B (their fringing), with the track's inverse affine composed onto the static lens maps."""
+    each for R and B (their fringing), with the track's inverse affine composed onto the static lens maps.
+    ``skip_empty``: tiles where the layers hold nothing are not sampled (the same result; the CG and its dust
+    cover a tenth to a third of the frame)."""
     h, w = cg.shape[:2]
     if lens_maps is None:
         y, x = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -290,8 +304,13 @@ def _lens_and_track(cg, cg_a, dust, dust_a, lens_maps, mat):
                 np.empty((h, w, 1), np.float32))
         c = np.ascontiguousarray
         (gx, gy), (rx, ry), (bx, by) = lens_maps
-        kernels.lens_and_track(c(cg, np.float32), c(cg_a, np.float32), c(dust, np.float32), c(dust_a, np.float32),
-                               gx, gy, rx, ry, bx, by, inv.astype(np.float64), *outs)
+        cg, cg_a, dust, dust_a = c(cg, np.float32), c(cg_a, np.float32), c(dust, np.float32), c(dust_a, np.float32)
+        inv = inv.astype(np.float64)
+        boxes = _map_boxes(lens_maps)
+        empty = kernels.empty_tiles(boxes, inv, kernels.occupied_tiles(cg_a, dust_a, dust), h, w)
+        if not skip_empty:
+            empty[:] = 0
+        kernels.lens_and_track(cg, cg_a, dust, dust_a, gx, gy, rx, ry, bx, by, inv, empty, *outs)
         return outs
     maps = lens_maps
     if mat is not None:
@@ -306,33 +325,85 @@ def _lens_and_track(cg, cg_a, dust, dust_a, lens_maps, mat):
     return cg, g[..., 1:2], dust, g[..., 3:4]
 
 
-def _finish(cg, cg_a, dust, dust_a, bg, wrap: float, sigma, seed: int, radius: float = 2.0) -> np.ndarray:
-    """dust over (CG + light wrap over background), then grain where there is CG or dust (``kernels.finish``)."""
+def _wrap_blurs(bg, cg_a, radius: float, box):
+    """The light wrap's soft background and soft coverage over ``box`` (y0, y1, x0, x1; even corners): both
+    blurred at half resolution (they are soft anyway), with edges reflected."""
     import cv2
 
+    y0, y1, x0, x1 = box
+    h, w = y1 - y0, x1 - x0
+    small = (max(1, w // 2), max(1, h // 2))
+    soft = []
+    for img in (bg[y0:y1, x0:x1], cg_a[y0:y1, x0:x1]):
+        half = cv2.resize(np.ascontiguousarray(img, np.float32), small, interpolation=cv2.INTER_AREA)
+        soft.append(cv2.resize(ops.blur(half, radius / 2), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, -1))
+    return (y0, x0), soft[0], soft[1]
+
+
+def _wrap_near_cg(bg, cg_a, radius: float):
+    """``_wrap_blurs`` over the CG's bounding box grown by the blurs' reach (the wrap acts only where there is CG),
+    or over the whole frame when that box is most of it; an empty box when there is no CG."""
+    h, w = cg_a.shape[:2]
+    rows, cols = np.flatnonzero(cg_a[..., 0].any(axis=1)), np.flatnonzero(cg_a[..., 0].any(axis=0))
+    if not len(rows):
+        return (0, 0), np.zeros((0, 0, 3), np.float32), np.zeros((0, 0, 1), np.float32)
+    m = int(8 * radius) + 16  # the half-resolution Gaussian's reach and the resizes' taps, in full pixels
+    y0, x0 = max(0, (rows[0] - m) // 2 * 2), max(0, (cols[0] - m) // 2 * 2)
+    y1, x1 = min(h, rows[-1] + 1 + m), min(w, cols[-1] + 1 + m)
+    y1 = h if h - y1 < 2 else y1 + (y1 - y0) % 2
+    x1 = w if w - x1 < 2 else x1 + (x1 - x0) % 2
+    if (y1 - y0) * (x1 - x0) > 0.8 * h * w:
+        y0, y1, x0, x1 = 0, h, 0, w
+    return _wrap_blurs(bg, cg_a, radius, (y0, y1, x0, x1))
+
+
+def _finish(cg, cg_a, dust, dust_a, bg, wrap: float, sigma, seed: int, radius: float = 2.0) -> np.ndarray:
+    """dust over (CG + light wrap over background), then grain where there is CG or dust (``kernels.finish``)."""
     h, w = cg.shape[:2]
-    if wrap > 0:  # the wrap's blurs at a quarter of the pixels: they are soft anyway
-        small = (max(1, w // 2), max(1, h // 2))
-        wb = cv2.resize(ops.blur(cv2.resize(bg, small, interpolation=cv2.INTER_AREA), radius / 2), (w, h),
-                        interpolation=cv2.INTER_LINEAR)
-        we = cv2.resize(ops.blur(cv2.resize(cg_a, small, interpolation=cv2.INTER_AREA), radius / 2), (w, h),
-                        interpolation=cv2.INTER_LINEAR).reshape(h, w, 1)
-    else:
-        wb, we = bg, np.ones((h, w, 1), np.float32)
     sig = np.asarray(sigma, np.float32)
     if kernels.HAVE_NUMBA:
+        (y0, x0), wb, we = _wrap_near_cg(bg, cg_a, radius) if wrap > 0 else \
+            ((0, 0), np.zeros((0, 0, 3), np.float32), np.zeros((0, 0, 1), np.float32))
         out = np.empty((h, w, 3), np.float32)
         pool = _noise_pool(h, w)
         rng = np.random.default_rng(int(seed) % (2 ** 31))
         oy, ox = int(rng.integers(0, pool.shape[0])), int(rng.integers(0, pool.shape[1]))
-        kernels.finish(np.ascontiguousarray(cg), np.ascontiguousarray(cg_a), np.ascontiguousarray(dust),
-                       np.ascontiguousarray(dust_a), np.ascontiguousarray(bg), np.ascontiguousarray(wb),
-                       np.ascontiguousarray(we), float(wrap), sig, pool, oy, ox, out)
+        c = np.ascontiguousarray
+        kernels.finish(c(cg), c(cg_a), c(dust), c(dust_a), c(bg), c(wb, np.float32), c(we, np.float32), y0, x0,
+                       float(wrap), sig, pool, oy, ox, out)
         return out
+    if wrap > 0:
+        _, wb, we = _wrap_blurs(bg, cg_a, radius, (0, h, 0, w))
+    else:
+        wb, we = bg, np.ones((h, w, 1), np.float32)
     cgw = cg + float(wrap) * wb * cg_a * (1.0 - we)
     comp = dust + (1.0 - dust_a) * ops.over(cgw, cg_a, bg)
     cover = 1.0 - (1.0 - cg_a) * (1.0 - dust_a)
     return _grain_log(comp, sig, seed, cover)
+
+
+def _shadow_catcher(ground_rgb: np.ndarray, object_id: np.ndarray, glut: np.ndarray, material_id: np.ndarray,
+                    blur_px: float = 1.5) -> np.ndarray:
+    """``ops.shadow_catcher`` of the render's ground (``glut`` of the object ids), in three numba passes instead of
+    two full-frame numpy passes a material (the same values)."""
+    h, w = object_id.shape[:2]
+    if not kernels.HAVE_NUMBA:
+        oid = np.clip(np.rint(object_id[..., 0]).astype(np.int64), 0, len(glut) - 1)
+        return ops.shadow_catcher(ground_rgb, glut[oid], material_id, blur_px)
+    c = np.ascontiguousarray
+    lum, mids, count, seen = kernels.shadow_ratio_prepare(c(ground_rgb, np.float32), c(object_id, np.float32), glut,
+                                                          c(material_id, np.float32), ops.LUMINANCE)
+    ref = np.zeros(len(count), np.float32)
+    for k in np.flatnonzero(seen):
+        if count[k] < 32:
+            continue
+        step = max(1, int(count[k]) // 20000)
+        vals = kernels.shadow_ratio_samples(lum, mids, int(k), step, -(-int(count[k]) // step))
+        r = float(np.percentile(vals, 75))
+        ref[k] = r if r > 1e-6 else 0.0
+    ratio = np.empty((h, w), np.float32)
+    kernels.shadow_ratio_apply(lum, mids, ref, ratio)
+    return ops.blur(ratio, blur_px).reshape(h, w, 1) if blur_px > 0 else ratio[..., None]
 
 
 def _grain_log(rgb: np.ndarray, sigma: np.ndarray, seed: int, weight: np.ndarray | None) -> np.ndarray:
@@ -467,15 +538,14 @@ def comp_shot(
         if plate is None:
             bg = plate_layer = own_bg
         else:
-            oid = np.clip(np.rint(passes.object_id[..., 0]).astype(np.int64), 0, len(glut) - 1) \
-                if passes.object_id is not None else None
-            if oid is not None and passes.dust_plate is None and float(dust_a.max()) > 0:  # older passes: fill in
-                holes = slut[oid]
+            has_ids = passes.object_id is not None
+            if has_ids and passes.dust_plate is None and float(dust_a.max()) > 0:  # older passes: fill in
+                holes = slut[np.clip(np.rint(passes.object_id[..., 0]).astype(np.int64), 0, len(slut) - 1)]
                 if holes.any():
                     both = ops.fill_holes(np.concatenate([dust, dust_a], axis=-1), holes)
                     dust, dust_a = both[..., :3], np.clip(both[..., 3:4], 0.0, 1.0)
-            if cp.shadows > 0 and oid is not None and passes.material_id is not None:
-                shade = ops.shadow_catcher(own_bg, glut[oid], passes.material_id)
+            if cp.shadows > 0 and has_ids and passes.material_id is not None:
+                shade = _shadow_catcher(own_bg, passes.object_id, glut, passes.material_id)
                 shade = 1.0 - cp.shadows * (1.0 - shade)
                 if mat is not None:
                     shade = ops.transform(shade, mat, border="reflect").reshape(h, w, 1)
