@@ -25,33 +25,28 @@ if njit is not None:
 
     @njit(nogil=True, cache=True)
     def _bits(src, out):
-        """``src`` float32 bits (uint32), ``out`` float16 bits (uint16), both flat."""
+        """``src`` float32 bits (uint32), ``out`` float16 bits (uint16), both flat. Every case is worked out and
+        the right one selected, without branches, so that the loop vectorises."""
         for i in range(src.size):
-            f = src[i]
-            sign = (f >> 16) & 0x8000
-            a = f & 0x7FFFFFFF
-            if a > 0x7F800000:  # NaN stays NaN (quiet)
-                o = 0x7E00
-            elif a >= 0x477FE000:  # from 65504 up (and inf): clipped to the largest half
-                o = 0x7BFF
-            elif a < 0x38800000:  # under 2**-14: a subnormal half (or zero), m * 2**-24
-                e = a >> 23
-                if e < 102:  # under 2**-25: rounds to zero
-                    o = 0
-                else:
-                    m = (a & 0x7FFFFF) | 0x800000
-                    shift = 126 - e  # value = m * 2**(e - 150); in units of 2**-24: m >> (126 - e)
-                    q = m >> shift
-                    rest = m & ((1 << shift) - 1)
-                    half = 1 << (shift - 1)
-                    if rest > half or (rest == half and (q & 1)):
-                        q += 1
-                    o = q
-            else:
-                odd = (a >> 13) & 1
-                o = (a + 0xC8000FFF + odd) >> 13  # rebias the exponent (-112 << 23), round to nearest even
-                o &= 0xFFFF
-            out[i] = sign | o
+            f = np.uint32(src[i])
+            sign = (f >> np.uint32(16)) & np.uint32(0x8000)
+            a = f & np.uint32(0x7FFFFFFF)
+            # a normal half: rebias the exponent (-112 << 23), round to nearest even
+            odd = (a >> np.uint32(13)) & np.uint32(1)
+            normal = ((a + np.uint32(0xC8000FFF) + odd) >> np.uint32(13)) & np.uint32(0xFFFF)
+            # under 2**-14: a subnormal half (or zero), m * 2**-24 rounded to nearest even
+            e = np.int32(a >> np.uint32(23))
+            m = (a & np.uint32(0x7FFFFF)) | np.uint32(0x800000)
+            shift = np.uint32(min(max(126 - e, 1), 31))
+            q = m >> shift
+            rest = m & ((np.uint32(1) << shift) - np.uint32(1))
+            half = np.uint32(1) << (shift - np.uint32(1))
+            q = q + np.uint32((rest > half) | ((rest == half) & (q & np.uint32(1)) == np.uint32(1)))
+            o = normal
+            o = q if a < np.uint32(0x38800000) else o
+            o = np.uint32(0x7BFF) if a >= np.uint32(0x477FE000) else o  # from 65504 up (and inf): the largest half
+            o = np.uint32(0x7E00) if a > np.uint32(0x7F800000) else o  # NaN stays NaN (quiet)
+            out[i] = np.uint16(sign | o)
 
 
 def to_half(a: np.ndarray) -> np.ndarray:
