@@ -155,3 +155,16 @@ def test_fill_planes_widens_every_half_exactly():
     assert np.array_equal(np.isnan(out[..., 0]), nan)
     assert np.array_equal(out[..., 0][~nan], want[~nan])
     assert np.array_equal(out[..., 1], f32)
+
+
+def test_channels_of_a_larger_array_are_packed_as_half_without_copies(tmp_path):
+    """Strided views (the channels of an (H, W, 3) frame) with values past the largest half: OpenEXR reads back
+    what numpy's clip and cast give."""
+    rng = np.random.default_rng(4)
+    rgb = (rng.normal(0, 1, (31, 47, 3)) * np.array([1.0, 100.0, 1e5])).astype(np.float32)
+    chans = {c: rgb[..., k] for k, c in enumerate("RGB")}
+    path = exr.write_channels(tmp_path / "s.exr", chans, {}, "rle", {c: "half" for c in "RGB"})
+    back = _openexr_read(path)
+    for k, c in enumerate("RGB"):
+        want = np.clip(rgb[..., k], -65504, 65504).astype(np.float16)
+        assert back[c].dtype == np.float16 and np.array_equal(back[c], want), c

@@ -1,10 +1,15 @@
-"""The comp's per-pixel work fused into two numba kernels (one pass over the frame each, both cores), so that a
-frame costs a few memory sweeps instead of dozens of numpy temporaries. They compute exactly what the functions of
-``plano.comp.ops`` compute (tests compare them); ``ops`` stays the readable reference.
+"""The comp's per-pixel work fused into numba kernels (one pass over the frame each), so that a frame costs a few
+memory sweeps instead of dozens of numpy temporaries. They compute what the functions of ``plano.comp.ops``
+compute (tests compare them); ``ops`` stays the readable reference.
 
 ``layers``: render passes -> CG (premultiplied, hazed, colour-matched, vignetted), its coverage, the dust's light
-(balanced like the CG), its opacity, and the render's own background.
+(balanced like the CG) and opacity (over a plate: the dust marched past the render's stand-ins), and the render's
+own background.
+``lens_and_track``: the CG layers through the plate's lens and its tracked motion, skipping the tiles where they
+hold nothing (``occupied_tiles``, ``map_boxes``, ``empty_tiles``).
 ``finish``: dust over (CG with light wrap over background), then grain in ACEScct code values where ``cover``.
+``lens_rgb`` and ``grain``: a whole frame through the lens, vignette and grain (no plate).
+``shadow_ratio_*``: the shadow catcher's passes over the render's ground.
 """
 
 from __future__ import annotations
@@ -27,7 +32,11 @@ if HAVE_NUMBA:
 
     @njit(parallel=True, fastmath=True, cache=True)
     def layers(beauty, alpha, dust_a, dust_rgb, oid, depth, lut, haze_shift, haze_per_m, extra_per_m, extra_col,
-               m_on, m_cg_black, m_black, m_gain, m_white, dust_bal, vign, out_cg, out_a, out_dust, out_bg):
+               m_on, m_cg_black, m_black, m_gain, m_white, dust_bal, vign, plate_dust, out_cg, out_a, out_dust,
+               out_da, out_bg):
+        """``plate_dust`` (H, W, 4) or (0, 0, 4): over a plate, the dust layer is the dust marched past the render's
+        stand-ins (its light balanced like the CG and vignetted, its opacity) instead of the render's own."""
+        use_pd = plate_dust.shape[0] > 0
         h, w = beauty.shape[0], beauty.shape[1]
         n_lut = lut.shape[0]
         for y in prange(h):
@@ -64,8 +73,9 @@ if HAVE_NUMBA:
                                 s = kn + span * (1.0 - math.exp(-(s - kn) / span))
                             cg = s * hold
                     out_cg[y, x, c] = cg * v
-                    out_dust[y, x, c] = dust_rgb[y, x, c] * dust_bal[c] * v
+                    out_dust[y, x, c] = (plate_dust[y, x, c] if use_pd else dust_rgb[y, x, c]) * dust_bal[c] * v
                 out_a[y, x, 0] = hold
+                out_da[y, x, 0] = plate_dust[y, x, 3] if use_pd else d
                 # dust opacity is not vignetted: the vignette darkens light, not coverage
 
     @njit(inline="always")
@@ -287,18 +297,6 @@ if HAVE_NUMBA:
                 px += 1
                 if px == pw:
                     px = 0
-
-    @njit(parallel=True, fastmath=True, cache=True)
-    def plate_dust(dust_plate, bal, vign, out_rgb, out_a):
-        """The dust marched past the render's stand-ins (RGBA) as the dust layer over a plate: its light balanced
-        like the CG and vignetted, and its opacity."""
-        h, w = out_rgb.shape[0], out_rgb.shape[1]
-        for y in prange(h):
-            for x in range(w):
-                vg = vign[y, x, 0]
-                for c in range(3):
-                    out_rgb[y, x, c] = dust_plate[y, x, c] * bal[c] * vg
-                out_a[y, x, 0] = dust_plate[y, x, 3]
 
     @njit(cache=True)
     def shadow_ratio_prepare(ground_rgb, oid, ground_lut, material_id, lum_w):

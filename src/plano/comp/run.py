@@ -175,17 +175,14 @@ def _layers(passes, lut, scene, over_plate: bool, haze_shift, extra_per_m: float
     v = vign if vign is not None else np.ones((h, w, 1), np.float32)
     if kernels.HAVE_NUMBA:
         out = [np.empty((h, w, 3), np.float32), np.empty((h, w, 1), np.float32), np.empty((h, w, 3), np.float32),
-               np.empty((h, w, 3), np.float32)]
+               np.empty((h, w, 1), np.float32), np.empty((h, w, 3), np.float32)]
+        pd = np.ascontiguousarray(passes.dust_plate, np.float32) if over_plate and passes.dust_plate is not None \
+            else np.zeros((0, 0, 4), np.float32)  # over a plate: the dust the render's stand-ins hid, too
         kernels.layers(passes.beauty, alpha, d, D, oid, depth, lut, shift, haze_per_m, float(extra_per_m),
                        np.asarray(extra_col, np.float32), m_on, match.cg_black if m_on else mz,
                        match.black if m_on else mz, match.gain if m_on else mz, match.white if m_on else mz,
-                       bal, v, out[0], out[1], out[2], out[3])
-        if over_plate and passes.dust_plate is not None:  # the dust the render's stand-ins hid, too
-            pd, pa = np.empty((h, w, 3), np.float32), np.empty((h, w, 1), np.float32)
-            kernels.plate_dust(np.ascontiguousarray(passes.dust_plate, np.float32), bal, np.ascontiguousarray(v, np.float32),
-                               pd, pa)
-            return out[0], out[1], pd, pa, out[3]
-        return out[0], out[1], out[2], d, out[3]
+                       bal, np.ascontiguousarray(v, np.float32), pd, *out)
+        return tuple(out)
     L = split_layers(passes, scene, lut)
     cg, cg_a = L["cg"], L["cg_a"]
     t_r = np.exp(-haze_per_m * np.maximum(depth, 0.0)) * (depth > 0)
@@ -492,14 +489,19 @@ def comp_shot(
 
     plate_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plano-plate")  # a movie decodes in order
 
+    def plate_frame(i: int):
+        """The plate's frame ``i`` and its tracked motion (frames come in order: one thread, submitted in turn)."""
+        bg = plate.frame(i)
+        return bg, (tracker.step(_gray(bg, tracker.scale)) if tracker is not None else None)
+
     def submit(i: int):
         passes = pool.submit(lambda: first if i == 0 else read_passes(paths[i], PASSES_READ))
-        bg = plate_pool.submit(plate.frame, i) if plate is not None else None
+        bg = plate_pool.submit(plate_frame, i) if plate is not None else None
         return passes, bg
 
     def load(i: int):
         passes, bg = reads.pop(i)
-        return passes.result(), (bg.result() if bg is not None else None)
+        return (passes.result(), *(bg.result() if bg is not None else (None, None)))
 
     AHEAD = 2  # frames read ahead (EXR reads and the plate's decode release the GIL)
     reads = {i: submit(i) for i in todo[:AHEAD]}
@@ -516,13 +518,12 @@ def comp_shot(
     for n_done, i in enumerate(todo):
         frame, path = shot_frames[i], paths[i]
         ta = time.perf_counter()
-        passes, bg = load(i)
+        passes, bg, mat = load(i)
         if n_done + AHEAD < len(todo):
             reads[todo[n_done + AHEAD]] = submit(todo[n_done + AHEAD])
         if passes.size != (w, h):
             raise PlanoError(f"render pass {str(path)!r} is {passes.size[0]}x{passes.size[1]}, frame "
                              f"{shot_frames[0]} is {w}x{h}; re-render with `plano shot --force render`")
-        mat = tracker.step(_gray(bg, tracker.scale)) if tracker is not None else None
         if wanted is not None and frame not in wanted:
             continue
         tb = time.perf_counter()

@@ -49,7 +49,9 @@ def write_channels(path: str | Path, channels: Mapping[str, np.ndarray], attribu
     unless ``types`` names it (``{"plate.R": "half"}``); half values are clipped to +-65504. ``attributes``: extra
     (string) header attributes."""
     OpenEXR = _openexr()
-    out = {}
+    compression_id = _compression(OpenEXR, compression)
+    ours = compression in exr_scanline.COMPRESSIONS and exr_scanline.HAVE_NUMBA  # our kernels write it
+    out, halves = {}, set()
     for name, arr in channels.items():
         given = (types or {}).get(name)
         if given not in (None, "half", "float"):
@@ -58,13 +60,15 @@ def write_channels(path: str | Path, channels: Mapping[str, np.ndarray], attribu
         a = np.asarray(arr, dtype=np.float32)
         if a.ndim != 2:
             raise PlanoError(f"EXR channel {name!r} has shape {a.shape}; expected (H, W)")
-        out[name] = to_half(a) if dtype is np.float16 else np.ascontiguousarray(a)
-    header = {"compression": _compression(OpenEXR, compression), "type": OpenEXR.scanlineimage}
-    header.update(attributes or {})
+        if dtype is np.float16:
+            halves.add(name)
+        out[name] = a if ours else (to_half(a) if dtype is np.float16 else np.ascontiguousarray(a))
     with atomic_path(path) as tmp:
-        if compression in exr_scanline.COMPRESSIONS and exr_scanline.HAVE_NUMBA:
-            exr_scanline.write(tmp, out, attributes, compression)
+        if ours:  # the float32 planes converted to half as they are packed (no copies first)
+            exr_scanline.write(tmp, out, attributes, compression, halves)
         else:
+            header = {"compression": compression_id, "type": OpenEXR.scanlineimage}
+            header.update(attributes or {})
             with OpenEXR.File(header, out) as f:
                 f.write(str(tmp))
     return Path(path)

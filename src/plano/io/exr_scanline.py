@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from plano.io.half import half_into
+
 try:
     from numba import njit
 except ImportError:  # pragma: no cover - numba comes with the sim extra
@@ -297,25 +299,31 @@ def _parse_chlist(value: bytes) -> list[tuple[str, int, int, int]] | None:
 
 
 def write(path: str | Path, channels: Mapping[str, np.ndarray], attributes: Mapping[str, str] | None = None,
-          compression: str = "rle") -> Path:
+          compression: str = "rle", halves: frozenset[str] | set[str] = frozenset()) -> Path:
     """``{name: (H, W) float16 / float32 / uint32 array}`` as one scanline EXR at ``path`` (the caller makes it
-    atomic), uncompressed or RLE."""
+    atomic), uncompressed or RLE. ``halves``: float32 channels stored as half (converted as they are packed, in
+    any memory layout)."""
     if not HAVE_NUMBA:
         raise RuntimeError("plano.io.exr_scanline needs numba")
     names = sorted(channels)  # the header's order: by name, byte for byte
-    arrays = [np.ascontiguousarray(channels[n]) for n in names]
+    arrays = [np.asarray(channels[n]) for n in names]
     h, w = arrays[0].shape
-    if any(a.shape != (h, w) or a.dtype not in PIXEL_TYPES for a in arrays):
+    stored = [np.dtype(np.float16) if n in halves else a.dtype for n, a in zip(names, arrays)]
+    if any(a.shape != (h, w) or d not in PIXEL_TYPES for a, d in zip(arrays, stored)):
         raise ValueError("every channel must be an (H, W) float16, float32 or uint32 array of the same size")
-    sizes = np.array([a.dtype.itemsize for a in arrays], np.int64)
+    sizes = np.array([d.itemsize for d in stored], np.int64)
     bases = np.concatenate([[0], np.cumsum(sizes * h * w)[:-1]]).astype(np.int64)
     planar = np.empty(int(sizes.sum()) * h * w, np.uint8)
-    for a, b in zip(arrays, bases):
-        planar[b: b + a.nbytes] = a.view(np.uint8).ravel()
+    for a, d, b in zip(arrays, stored, bases):
+        dst = planar[b: b + h * w * d.itemsize]
+        if d == np.float16 and a.dtype != np.float16:
+            half_into(a, dst.view(np.uint16).reshape(h, w))
+        else:
+            dst.view(d).reshape(h, w)[...] = a
     n = int(sizes.sum()) * w
     out = np.empty(h * (n + n // 127 + 16), np.uint8)
     used, offsets = _encode(planar, bases, sizes, h, w, compression == "rle", 0, out)
-    head = _header(names, [PIXEL_TYPES[a.dtype] for a in arrays], w, h, COMPRESSIONS[compression], attributes or {})
+    head = _header(names, [PIXEL_TYPES[d] for d in stored], w, h, COMPRESSIONS[compression], attributes or {})
     table = (offsets + len(head) + 8 * h).astype("<u8")
     with open(path, "wb") as f:
         f.write(head)

@@ -49,6 +49,26 @@ if njit is not None:
             out[i] = np.uint16(sign | o)
 
 
+if njit is not None:
+
+    @njit(nogil=True, cache=True)
+    def _bits_rows(src, out):
+        """``_bits`` row by row: ``src`` (H, W) float32 bits in any layout (a channel of an (H, W, C) array),
+        ``out`` (H, W) float16 bits."""
+        for y in range(src.shape[0]):
+            _bits(src[y], out[y])
+
+
+def half_into(a: np.ndarray, out: np.ndarray) -> None:
+    """``out[...] = to_half(a)`` for an (H, W) float32 array in any layout and an (H, W) float16 (or uint16)
+    array, without copying ``a`` first."""
+    a = np.asarray(a)
+    if njit is None or a.dtype != np.float32 or a.ndim != 2:
+        out.view(np.float16)[...] = _numpy_half(np.asarray(a, np.float32))
+        return
+    _bits_rows(a.view(np.uint32), out.view(np.uint16))
+
+
 def to_half(a: np.ndarray) -> np.ndarray:
     """``a`` as a contiguous float16 array of the same shape, clipped to +-65504 (NaN stays NaN)."""
     a = np.ascontiguousarray(a, dtype=np.float32)
