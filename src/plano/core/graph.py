@@ -18,7 +18,7 @@ from typing import Any
 from plano.core.atomic import writes_inside
 from plano.core.cache import cache_key
 from plano.core.executor import Executor, Resources
-from plano.core.memory import keep_freed_memory
+from plano.core import process
 from plano.core.store import Store
 
 Progress = Callable[[float, str], None]
@@ -184,7 +184,7 @@ def run_graph(
     (``load``), and the head loads the output back. The head first checks that the workers see the store.
     """
     notify = notify or (lambda message: None)
-    keep_freed_memory()  # frame buffers reused from frame to frame, not zeroed anew by the kernel
+    process.tune()  # frame buffers reused frame to frame; OpenMP threads that sleep when idle
     partial = dict(partial or {})
     forced = set(graph.downstream(force)) if force else set()
     keys = graph.keys()

@@ -1,4 +1,4 @@
-"""The allocator tuning: on Linux with glibc, a frame's worth of arrays freed and made again gets the same pages
+"""The process settings. The allocator: on Linux with glibc, a frame's worth of arrays freed and made again gets the same pages
 back (without it, glibc returns them to the kernel and every frame faults in ~17 000 fresh zeroed pages)."""
 
 import subprocess
@@ -10,7 +10,7 @@ import pytest
 SCRIPT = textwrap.dedent("""
     import resource, sys
     import numpy as np
-    from plano.core.memory import keep_freed_memory
+    from plano.core.process import keep_freed_memory
     if sys.argv[1] == "tuned":
         assert keep_freed_memory() and keep_freed_memory()  # once is enough; again is harmless
     def frame():  # six 1280x720 RGB float32 arrays alive at once, then freed: 66 MB
@@ -34,3 +34,12 @@ def test_freed_frame_buffers_come_back_without_new_pages():
     plain, tuned = _faults("plain"), _faults("tuned")
     assert plain > 10 * 2700  # glibc as it comes: the pages go back to the kernel every frame
     assert tuned < plain / 20, (tuned, plain)
+
+
+def test_openmp_threads_sleep_when_idle_unless_the_user_said_otherwise(monkeypatch):
+    from plano.core import process
+
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    assert process.passive_waits() == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    assert process.passive_waits() == "ACTIVE"
