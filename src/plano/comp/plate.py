@@ -133,8 +133,9 @@ class Plate:
                 "source_size": list(self.source_size), "size": list(self.size), "source_fps": self.source_fps,
                 "plate_frames": [self.index[0], self.index[-1]] if self.index else [], "conform": list(self.conform)}
 
-    def _fit(self, rgb: np.ndarray, where: str) -> np.ndarray:
-        """Scale to cover the shot's size, centre-crop the rest, and convert to ACEScg."""
+    def _fit(self, rgb: np.ndarray, where: str, finite: bool = False) -> np.ndarray:
+        """Scale to cover the shot's size, centre-crop the rest, and convert to ACEScg. ``finite``: the values are
+        known to be finite (a movie's integer code values), so they are not checked."""
         import cv2
 
         h, w = rgb.shape[:2]
@@ -145,7 +146,7 @@ class Plate:
             rgb = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
             x0, y0 = (nw - W) // 2, (nh - H) // 2
             rgb = rgb[y0:y0 + H, x0:x0 + W]
-        if not np.isfinite(rgb).all():
+        if not finite and not np.isfinite(rgb).all():
             raise PlanoError(f"plate {where} holds NaN or infinite values; re-export it")
         return to_acescg(np.ascontiguousarray(rgb, np.float32), self.colorspace)
 
@@ -168,7 +169,7 @@ class Plate:
             self._decoder = _decode(self.path)
         for k, rgb in self._decoder:
             if k == n:
-                out = self._fit(rgb, f"frame {n} of {str(self.path)!r}")
+                out = self._fit(rgb, f"frame {n} of {str(self.path)!r}", finite=True)
                 self._last = (n, out)
                 return out
         raise PlanoError(f"plate {str(self.path)!r} ended before frame {n}; it is shorter than the shot needs "
@@ -191,7 +192,7 @@ def _decode(path: Path) -> Iterator[tuple[int, np.ndarray]]:
                 # the plate then says what the R'G'B' code values mean
                 rgb = frame.reformat(format="rgb48le", src_colorspace="itu709",
                                      src_color_range="JPEG" if frame.color_range == 2 else "MPEG").to_ndarray()
-                yield k, rgb.astype(np.float32) / 65535.0
+                yield k, np.divide(rgb, np.float32(65535.0), dtype=np.float32)  # one pass; the same values
         except PlanoError:
             raise
         except Exception as err:  # noqa: BLE001

@@ -118,29 +118,42 @@ if HAVE_NUMBA:
             lo[half - 1] = line[n - 1]
 
     @njit(nogil=True, cache=True)
-    def _interleave(tmp, line):
-        """``_split`` undone."""
-        n = line.size
-        half = (n + 1) // 2
-        lo = tmp[:half]
-        hi = tmp[half:]
-        for k in range(n // 2):
-            line[2 * k] = lo[k]
-            line[2 * k + 1] = hi[k]
-        if n & 1:
-            line[n - 1] = lo[half - 1]
-
-    @njit(nogil=True, cache=True)
     def _predict(s, d):
         """Each byte as the difference to the one before, + 128 (the first as it is)."""
         d[0] = s[0]
         for k in range(1, s.size):
             d[k] = (s[k] - s[k - 1] + 128) & 0xFF
 
+    _LO7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+    _HI1 = np.uint64(0x8080808080808080)
+    _ONES = np.uint64(0x0101010101010101)
+
+    @njit(inline="always")
+    def _add8(a, b):
+        """Eight byte-wise additions modulo 256 in one 64-bit word (no carry from one byte to the next)."""
+        return ((a & _LO7) + (b & _LO7)) ^ ((a ^ b) & _HI1)
+
     @njit(nogil=True, cache=True)
     def _unpredict(t):
-        for k in range(1, t.size):
-            t[k] = (np.int32(t[k - 1]) + np.int32(t[k]) - 128) & 0xFF
+        """Undo ``_predict`` in place: each byte is the one before plus it, - 128 (a running sum modulo 256),
+        eight bytes a step (a prefix sum within each 64-bit word, then the carry of the words before)."""
+        n = t.size
+        if n % 8 or n < 8:
+            for k in range(1, n):
+                t[k] = (np.int32(t[k - 1]) + np.int32(t[k]) - 128) & 0xFF
+            return
+        words = t.view(np.uint64)
+        carry = np.uint64(0)
+        for i in range(words.size):
+            x = words[i] ^ _HI1  # every byte - 128
+            if i == 0:
+                x ^= np.uint64(0x80)  # the line's first byte is itself, not a difference
+            x = _add8(x, x << np.uint64(8))
+            x = _add8(x, x << np.uint64(16))
+            x = _add8(x, x << np.uint64(32))
+            x = _add8(x, carry * _ONES)
+            words[i] = x
+            carry = x >> np.uint64(56)
 
     @njit(nogil=True, cache=True)
     def _put_int32(out, o, v):
@@ -202,7 +215,7 @@ if HAVE_NUMBA:
         for s in sizes:
             n += s * w
         tmp = np.empty(n, np.uint8)
-        line = np.empty(n, np.uint8)
+        half = (n + 1) // 2
         for i in range(h):
             o = offsets[i]
             if o < 0 or o + 8 > buf.size:
@@ -212,18 +225,23 @@ if HAVE_NUMBA:
             if y < 0 or y >= h or size <= 0 or o + 8 + size > buf.size or size > n:
                 return i + 1
             data = buf[o + 8:o + 8 + size]
-            if size == n:  # stored as it is
-                _copy(line, data)
-            else:
+            raw = size == n  # stored as it is
+            if not raw:
                 if not rle or _rle_decode(data, tmp) != n:
                     return i + 1
                 _unpredict(tmp)
-                _interleave(tmp, line)
             p = 0
             for c in range(bases.size):
                 row = sizes[c] * w
-                dst = bases[c] + y * row
-                _copy(planar[dst:dst + row], line[p:p + row])
+                dst = planar[bases[c] + y * row:bases[c] + (y + 1) * row]
+                if raw:
+                    _copy(dst, data[p:p + row])
+                else:  # interleave the even and odd halves straight into the channel (rows are whole samples:
+                    lo = tmp[p >> 1:(p + row) >> 1]  # p and row are even)
+                    hi = tmp[half + (p >> 1):half + ((p + row) >> 1)]
+                    for k in range(row >> 1):
+                        dst[2 * k] = lo[k]
+                        dst[2 * k + 1] = hi[k]
                 p += row
         return 0
 
