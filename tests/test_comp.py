@@ -505,6 +505,22 @@ def test_the_shadow_catcher_kernels_give_the_numpy_reference(monkeypatch):
     assert ref.min() < 0.5 and ref[:8].min() == 1.0  # it found the shadow; the sky (away from the blur) is 1
 
 
+def test_the_comp_runs_numbas_kernels_on_its_own_thread_and_gives_the_rest_back():
+    from plano.comp import kernels
+
+    if not kernels.HAVE_NUMBA:
+        pytest.skip("numba is not installed: nothing to set")
+    import numba
+
+    before = numba.get_num_threads()
+    with kernels.one_thread():
+        assert numba.get_num_threads() == 1
+    assert numba.get_num_threads() == before
+    with pytest.raises(RuntimeError), kernels.one_thread():
+        raise RuntimeError("a failed frame")
+    assert numba.get_num_threads() == before
+
+
 def test_holes_are_filled_from_their_surroundings():
     img = np.zeros((40, 60, 4), np.float32)
     img[..., 0] = np.linspace(0.0, 1.0, 60)[None, :]

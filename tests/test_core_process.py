@@ -35,11 +35,3 @@ def test_freed_frame_buffers_come_back_without_new_pages():
     assert plain > 10 * 2700  # glibc as it comes: the pages go back to the kernel every frame
     assert tuned < plain / 20, (tuned, plain)
 
-
-def test_openmp_threads_sleep_when_idle_unless_the_user_said_otherwise(monkeypatch):
-    from plano.core import process
-
-    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
-    assert process.passive_waits() == "PASSIVE"
-    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
-    assert process.passive_waits() == "ACTIVE"

@@ -409,7 +409,14 @@ def _grain_log(rgb: np.ndarray, sigma: np.ndarray, seed: int, weight: np.ndarray
     return ops.add_log_grain(rgb, sigma, seed, weight)
 
 
-def comp_shot(
+def comp_shot(*args, **kwargs) -> CompResult:
+    """``_comp_shot`` with numba's kernels on this thread alone (``kernels.one_thread``: the reads, writes and the
+    plate run on threads of their own)."""
+    with kernels.one_thread():
+        return _comp_shot(*args, **kwargs)
+
+
+def _comp_shot(
     pass_paths: Sequence[Path],
     scene,
     sim,

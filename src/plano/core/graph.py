@@ -184,7 +184,7 @@ def run_graph(
     (``load``), and the head loads the output back. The head first checks that the workers see the store.
     """
     notify = notify or (lambda message: None)
-    process.tune()  # frame buffers reused frame to frame; OpenMP threads that sleep when idle
+    process.tune()  # frame buffers reused from frame to frame, not zeroed anew by the kernel
     partial = dict(partial or {})
     forced = set(graph.downstream(force)) if force else set()
     keys = graph.keys()

@@ -5,23 +5,18 @@ kernel and returns it on free, so a stage that makes tens of megabytes of frame 
 fresh zeroed pages each time: in comp over a plate that was 60-70 ms of system time a 1280x720 frame. Raising the
 thresholds (mallopt) keeps the freed arrays for the next frame; the process keeps its peak working set. Linux
 with glibc only; elsewhere, or when libc cannot be loaded, it does nothing.
-
-``passive_waits``: numba's parallel kernels run on OpenMP threads that, by default, spin for a while after each
-kernel waiting for the next; on two cores that spinning takes the core from the stage's reading and writing
-threads (comp: 8% slower). ``OMP_WAIT_POLICY=PASSIVE`` puts them to sleep at once. It must be set before the
-OpenMP runtime starts (numba starts it with its first parallel kernel); a value the user set is kept.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import os
 import sys
 
 M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
 MMAP_THRESHOLD = 1 << 30
-"""Allocations under 32 MiB come from the heap (a frame array is 3-12 MiB at 1280x720, 12-48 MiB at UHD)."""
+"""Allocations under 1 GiB come from the heap (a frame array is 3-12 MiB at 1280x720, 12-48 MiB at UHD; a pass file
+being read, 15-50 MiB)."""
 TRIM_THRESHOLD = 2 << 30
 TOP_PAD = 64 << 20
 _done = False
@@ -46,12 +41,7 @@ def keep_freed_memory() -> bool:
     return ok
 
 
-def passive_waits() -> str:
-    """``OMP_WAIT_POLICY`` for this process from now on: PASSIVE unless it is set already; returns its value."""
-    return os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 
 def tune() -> None:
-    """Both of the above."""
+    """The settings above (the stage runner calls it before the first stage)."""
     keep_freed_memory()
-    passive_waits()
