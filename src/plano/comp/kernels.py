@@ -46,6 +46,7 @@ def one_thread():
     finally:
         numba.set_num_threads(before)
 
+
 if HAVE_NUMBA:
 
     @njit(parallel=True, fastmath=True, cache=True)

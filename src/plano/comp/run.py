@@ -274,6 +274,14 @@ def _lens_vignette_grain(rgb: np.ndarray, lens_maps, vign: np.ndarray, sigma: np
     return out
 
 
+@functools.lru_cache(maxsize=2)
+def _identity_maps(h: int, w: int):
+    """Lens maps that move nothing (a tracked plate without a stated lens), made once per size: the same arrays
+    every frame, so their tile bounds (``_map_boxes``) are worked out once too."""
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    return ((x, y), (x, y), (x, y))
+
+
 _BOXES: dict = {}
 
 
@@ -293,8 +301,7 @@ def _lens_and_track(cg, cg_a, dust, dust_a, lens_maps, mat, skip_empty: bool = T
     cover a tenth to a third of the frame)."""
     h, w = cg.shape[:2]
     if lens_maps is None:
-        y, x = np.mgrid[0:h, 0:w].astype(np.float32)
-        lens_maps = ((x, y), (x, y), (x, y))
+        lens_maps = _identity_maps(h, w)
     if kernels.HAVE_NUMBA:
         inv = np.eye(2, 3) if mat is None else np.linalg.inv(np.vstack([np.asarray(mat, np.float64), [0, 0, 1]]))[:2]
         outs = (np.empty((h, w, 3), np.float32), np.empty((h, w, 1), np.float32), np.empty((h, w, 3), np.float32),

@@ -41,7 +41,6 @@ def keep_freed_memory() -> bool:
     return ok
 
 
-
 def tune() -> None:
     """The settings above (the stage runner calls it before the first stage)."""
     keep_freed_memory()
